@@ -1,0 +1,47 @@
+# Two commands for a fresh machine: `make run` and `make test`. Both install what is missing first.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+INDEX ?= data/index
+API_PORT ?= 8000
+UI_PORT ?= 8501
+
+.PHONY: install run test eval index clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+# Re-installs only when pyproject.toml changes. torch is installed first, pinned, from the local CPU wheel.
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet "torch==2.13.0"
+	$(PY) -m pip install --quiet -e ".[st,dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+$(INDEX)/CURRENT: | $(STAMP)
+	$(PY) -m ingest corpus/ --index $(INDEX)
+
+index: install
+	$(PY) -m ingest corpus/ --index $(INDEX)
+
+run: install $(INDEX)/CURRENT
+	@echo "API: http://127.0.0.1:$(API_PORT)  (docs: http://127.0.0.1:$(API_PORT)/docs)"
+	@echo "UI:  http://127.0.0.1:$(UI_PORT)"
+	@trap 'kill 0' INT TERM EXIT; \
+	$(PY) -m api --index $(INDEX) --port $(API_PORT) & \
+	POLICYQA_API_URL=http://127.0.0.1:$(API_PORT) $(PY) -m streamlit run ui/app.py \
+		--server.port $(UI_PORT) --server.address 127.0.0.1 --server.headless true \
+		--browser.gatherUsageStats false & \
+	wait
+
+test: install
+	$(PY) -m pytest
+
+eval: install $(INDEX)/CURRENT
+	$(PY) -m retriever.evaluate ../shared/eval/seed_dev.jsonl --index $(INDEX)
+
+clean:
+	rm -rf $(VENV) data .pytest_cache

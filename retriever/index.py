@@ -1,0 +1,354 @@
+"""The on-disk index: FAISS vectors + SQLite documents and chunks, written as immutable versions.
+
+Layout of an index folder::
+
+    CURRENT                  name of the live version (replaced atomically with os.replace)
+    versions/<name>/         one committed version, never modified after commit
+        vectors.faiss        FAISS IndexIDMap2(IndexFlatIP); ids are chunk row ids
+        store.sqlite         documents and chunks
+        manifest.json        embedder, counts, SHA-256 of the two files
+    .lock                    held by the one writer at a time
+
+A writer copies the live version into a staging folder, changes it, and commits by renaming the staging
+folder into versions/ and then swapping CURRENT. A crash at any point leaves CURRENT naming the last good
+version; leftovers of staging folders are removed by the next writer.
+"""
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import sqlite3
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import faiss
+import numpy as np
+
+from retriever.types import Chunk, Document, Hit
+
+FORMAT_VERSION = 1
+VECTORS = "vectors.faiss"
+STORE = "store.sqlite"
+MANIFEST = "manifest.json"
+KEEP_VERSIONS = 2  # the live one and the previous one, which readers may still be serving
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS documents (
+    doc_id TEXT PRIMARY KEY,
+    source TEXT NOT NULL UNIQUE,
+    title TEXT NOT NULL,
+    url TEXT,
+    publisher TEXT,
+    content_hash TEXT NOT NULL,
+    ingested_at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS chunks (
+    id INTEGER PRIMARY KEY,
+    chunk_id TEXT NOT NULL UNIQUE,
+    doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    section TEXT NOT NULL DEFAULT '',
+    text TEXT NOT NULL,
+    start_char INTEGER NOT NULL,
+    end_char INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS chunks_by_doc ON chunks(doc_id);
+"""
+
+
+class IndexUnavailable(Exception):
+    """The index is missing, corrupt, or was built for another embedder."""
+
+
+
+@dataclass
+class DocumentInfo:
+    doc_id: str
+    source: str
+    title: str
+    url: str | None
+    publisher: str | None
+    chunks: int
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_file(path: Path) -> None:
+    with open(path, "rb") as f:
+        os.fsync(f.fileno())
+
+
+def current_version(index_dir: Path) -> str | None:
+    """Name of the live version, or None when no index was ever committed."""
+    try:
+        name = (Path(index_dir) / "CURRENT").read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return None
+    return name or None
+
+
+class IndexWriter:
+    """Changes an index as one transaction: `with IndexWriter(dir, name, dim) as w: ...; w.commit()`.
+
+    Leaving the block without commit() discards every change.
+    """
+
+    def __init__(self, index_dir: Path, embedder_name: str, dim: int):
+        self.index_dir = Path(index_dir)
+        self.embedder_name = embedder_name
+        self.dim = dim
+        self._lock_file = None
+        self._staging: Path | None = None
+        self._db: sqlite3.Connection | None = None
+        self._vectors: faiss.IndexIDMap2 | None = None
+        self.changed = False
+
+    # -- lifecycle -------------------------------------------------------------------------------------
+    def __enter__(self) -> "IndexWriter":
+        (self.index_dir / "versions").mkdir(parents=True, exist_ok=True)
+        self._lock_file = open(self.index_dir / ".lock", "w")
+        try:
+            fcntl.flock(self._lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self._lock_file.close()
+            raise IndexUnavailable(f"another ingest is writing {self.index_dir}; try again when it ends") from None
+        self._remove_leftovers()
+        self._staging = self.index_dir / "versions" / f".staging-{uuid.uuid4().hex[:12]}"
+        self._staging.mkdir()
+        live = current_version(self.index_dir)
+        if live:
+            src = self.index_dir / "versions" / live
+            manifest = verify_version(src)
+            if manifest["embedder"] != self.embedder_name:
+                raise IndexUnavailable(
+                    f"the index at {self.index_dir} was built with {manifest['embedder']}, not "
+                    f"{self.embedder_name}; choose that embedder or build a new index in another folder"
+                )
+            shutil.copyfile(src / STORE, self._staging / STORE)
+            self._vectors = faiss.read_index(str(src / VECTORS))
+        else:
+            self._vectors = faiss.IndexIDMap2(faiss.IndexFlatIP(self.dim))
+        self._db = sqlite3.connect(self._staging / STORE)
+        self._db.execute("PRAGMA foreign_keys = ON")
+        self._db.executescript(_SCHEMA)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+        if self._staging is not None and self._staging.exists():
+            shutil.rmtree(self._staging, ignore_errors=True)
+        if self._lock_file is not None:
+            self._lock_file.close()  # releases the flock
+
+    def _remove_leftovers(self) -> None:
+        for p in (self.index_dir / "versions").glob(".staging-*"):
+            shutil.rmtree(p, ignore_errors=True)
+
+    # -- reads -----------------------------------------------------------------------------------------
+    def content_hash(self, source: str) -> str | None:
+        row = self._db.execute("SELECT content_hash FROM documents WHERE source = ?", (source,)).fetchone()
+        return row[0] if row else None
+
+    def sources(self) -> list[str]:
+        return [r[0] for r in self._db.execute("SELECT source FROM documents ORDER BY source")]
+
+    # -- changes ---------------------------------------------------------------------------------------
+    def delete(self, source: str) -> bool:
+        """Remove a document and all its chunks; False when it was not indexed."""
+        row = self._db.execute("SELECT doc_id FROM documents WHERE source = ?", (source,)).fetchone()
+        if not row:
+            return False
+        ids = [r[0] for r in self._db.execute("SELECT id FROM chunks WHERE doc_id = ?", (row[0],))]
+        if ids:
+            self._vectors.remove_ids(np.asarray(ids, dtype=np.int64))
+        self._db.execute("DELETE FROM chunks WHERE doc_id = ?", (row[0],))
+        self._db.execute("DELETE FROM documents WHERE doc_id = ?", (row[0],))
+        self.changed = True
+        return True
+
+    def upsert(self, doc: Document, chunks: list[Chunk], vectors: np.ndarray) -> None:
+        """Add a document, replacing any earlier version of the same source."""
+        if len(chunks) != len(vectors):
+            raise ValueError("one vector per chunk is required")
+        vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        if len(vectors) and vectors.shape[1] != self.dim:
+            raise ValueError(f"vectors have dimension {vectors.shape[1]}, the index {self.dim}")
+        self.delete(doc.source)
+        self._db.execute(
+            "INSERT INTO documents(doc_id, source, title, url, publisher, content_hash, ingested_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (doc.doc_id, doc.source, doc.title, doc.url, doc.publisher, doc.content_hash, time.time()),
+        )
+        ids = []
+        for c in chunks:
+            cur = self._db.execute(
+                "INSERT INTO chunks(chunk_id, doc_id, position, section, text, start_char, end_char)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (c.chunk_id, c.doc_id, c.position, c.section, c.text, c.start_char, c.end_char),
+            )
+            ids.append(cur.lastrowid)
+        if ids:
+            self._vectors.add_with_ids(vectors, np.asarray(ids, dtype=np.int64))
+        self.changed = True
+
+    def commit(self) -> str:
+        """Make the staged changes the live index, atomically. Returns the new version's name."""
+        self._db.commit()
+        counts = self._db.execute(
+            "SELECT (SELECT COUNT(*) FROM documents), (SELECT COUNT(*) FROM chunks)"
+        ).fetchone()
+        self._db.close()
+        self._db = None
+        if counts[1] != self._vectors.ntotal:
+            raise IndexUnavailable(f"internal error: {counts[1]} chunks but {self._vectors.ntotal} vectors")
+        faiss.write_index(self._vectors, str(self._staging / VECTORS))
+        for name in (STORE, VECTORS):
+            _fsync_file(self._staging / name)
+        manifest = {
+            "format": FORMAT_VERSION,
+            "embedder": self.embedder_name,
+            "dim": self.dim,
+            "documents": counts[0],
+            "chunks": counts[1],
+            "created_at": time.time(),
+            "sha256": {name: _sha256(self._staging / name) for name in (STORE, VECTORS)},
+        }
+        (self._staging / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+        _fsync_file(self._staging / MANIFEST)
+        _fsync_dir(self._staging)
+
+        name = time.strftime("v%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:8]
+        final = self.index_dir / "versions" / name
+        os.rename(self._staging, final)
+        self._staging = None
+        _fsync_dir(final.parent)
+        tmp = self.index_dir / f"CURRENT.{uuid.uuid4().hex[:8]}.tmp"
+        tmp.write_text(name + "\n", encoding="utf-8")
+        _fsync_file(tmp)
+        os.replace(tmp, self.index_dir / "CURRENT")  # the commit point
+        _fsync_dir(self.index_dir)
+        self._prune(keep=name)
+        return name
+
+    def _prune(self, keep: str) -> None:
+        versions = sorted(p for p in (self.index_dir / "versions").iterdir() if p.name.startswith("v"))
+        for old in versions[:-KEEP_VERSIONS]:
+            if old.name != keep:
+                shutil.rmtree(old, ignore_errors=True)
+
+
+def verify_version(path: Path) -> dict:
+    """Read a version's manifest and check both files against their checksums."""
+    try:
+        manifest = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise IndexUnavailable(f"index version {path} has no readable manifest: {e}") from None
+    if manifest.get("format") != FORMAT_VERSION:
+        raise IndexUnavailable(f"index version {path} has format {manifest.get('format')}, expected {FORMAT_VERSION}")
+    for name, digest in manifest.get("sha256", {}).items():
+        file = path / name
+        if not file.exists() or _sha256(file) != digest:
+            raise IndexUnavailable(f"index file {file} is missing or corrupt (checksum mismatch); re-run ingest")
+    return manifest
+
+
+class IndexReader:
+    """A read-only view of one committed version, safe to share between threads."""
+
+    def __init__(self, index_dir: Path, embedder_name: str | None = None):
+        self.index_dir = Path(index_dir)
+        name = current_version(self.index_dir)
+        if name is None:
+            raise IndexUnavailable(f"no index at {self.index_dir}; build one with: python -m ingest corpus/")
+        self.version = name
+        path = self.index_dir / "versions" / name
+        self.manifest = verify_version(path)
+        if embedder_name and self.manifest["embedder"] != embedder_name:
+            raise IndexUnavailable(
+                f"the index at {self.index_dir} was built with {self.manifest['embedder']}, but the configured "
+                f"embedder is {embedder_name}"
+            )
+        self.dim = int(self.manifest["dim"])
+        self._vectors = faiss.read_index(str(path / VECTORS))
+        # The version never changes after commit, so SQLite may skip locking altogether.
+        self._db = sqlite3.connect(f"file:{path / STORE}?mode=ro&immutable=1", uri=True, check_same_thread=False)
+        self._db_lock = threading.Lock()
+        with self._db_lock:
+            rows = self._db.execute(
+                "SELECT d.doc_id, d.source, d.title, d.url, d.publisher, COUNT(c.id) FROM documents d"
+                " LEFT JOIN chunks c ON c.doc_id = d.doc_id GROUP BY d.doc_id ORDER BY d.source"
+            ).fetchall()
+        self._documents = {r[0]: DocumentInfo(*r) for r in rows}
+
+    @property
+    def document_count(self) -> int:
+        return len(self._documents)
+
+    @property
+    def chunk_count(self) -> int:
+        return int(self._vectors.ntotal)
+
+    def documents(self) -> list[DocumentInfo]:
+        return list(self._documents.values())
+
+    def search(self, query_vector: np.ndarray, top_k: int) -> list[Hit]:
+        """Chunks by inner product with a normalized query vector, best first."""
+        if self.chunk_count == 0:
+            return []
+        q = np.ascontiguousarray(query_vector, dtype=np.float32).reshape(1, -1)
+        scores, ids = self._vectors.search(q, min(top_k, self.chunk_count))
+        pairs = [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
+        by_id = self.chunks_by_rowid([i for i, _ in pairs])
+        return [self._hit(by_id[i], s) for i, s in pairs if i in by_id]
+
+    def chunks_by_rowid(self, ids: list[int]) -> dict[int, tuple]:
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        with self._db_lock:
+            rows = self._db.execute(
+                f"SELECT id, chunk_id, doc_id, position, section, text FROM chunks WHERE id IN ({marks})", ids
+            ).fetchall()
+        return {r[0]: r for r in rows}
+
+    def _hit(self, row: tuple, score: float) -> Hit:
+        _, chunk_id, doc_id, position, section, text = row
+        doc = self._documents[doc_id]
+        return Hit(
+            chunk_id=chunk_id,
+            doc_id=doc_id,
+            source=doc.source,
+            title=doc.title,
+            url=doc.url,
+            text=text,
+            score=score,
+            publisher=doc.publisher,
+            section=section,
+            position=position,
+        )
+
+    def close(self) -> None:
+        with self._db_lock:
+            self._db.close()

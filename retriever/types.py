@@ -1,0 +1,65 @@
+"""Plain data passed between the stages: ingest → index → search → answer."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Document:
+    """One source file after reading and cleaning."""
+
+    doc_id: str
+    source: str  # path as ingested, relative to the folder given to ingest
+    title: str
+    text: str  # cleaned, normalized body (title excluded)
+    url: str | None = None
+    publisher: str | None = None
+    content_hash: str = ""
+
+
+@dataclass
+class Chunk:
+    """A passage of a document: the unit that is embedded, searched and cited."""
+
+    chunk_id: str
+    doc_id: str
+    position: int  # 0-based order within the document
+    text: str
+    section: str = ""  # heading path, empty for flat news articles
+    start_char: int = 0  # offsets of the passage in Document.text
+    end_char: int = 0
+
+
+@dataclass
+class Hit:
+    """A chunk returned by search, with its document's metadata and a score."""
+
+    chunk_id: str
+    doc_id: str
+    source: str
+    title: str
+    url: str | None
+    text: str
+    score: float
+    publisher: str | None = None
+    section: str = ""
+    position: int = 0
+
+
+@dataclass
+class Citation:
+    """A hit the answer relies on; the answer text refers to it as [marker]."""
+
+    hit: Hit
+    marker: int
+    quote: str  # the exact sentence quoted from hit.text
+    quote_start: int  # character offsets of quote in hit.text
+    quote_end: int
+
+
+@dataclass
+class Answer:
+    answer: str
+    found: bool
+    citations: list[Citation] = field(default_factory=list)
+    suggestions: list[Hit] = field(default_factory=list)  # closest documents when not found
