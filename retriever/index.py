@@ -239,7 +239,8 @@ class IndexWriter:
         _fsync_file(self._staging / MANIFEST)
         _fsync_dir(self._staging)
 
-        name = time.strftime("v%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:8]
+        # Names sort in commit order, which pruning relies on.
+        name = f"v{time.time_ns():020d}"
         final = self.index_dir / "versions" / name
         os.rename(self._staging, final)
         self._staging = None

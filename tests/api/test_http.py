@@ -1,0 +1,87 @@
+"""The real API, served by uvicorn over the sample index, asked over HTTP."""
+import httpx
+import pytest
+
+
+@pytest.fixture(scope="module")
+def client(api_url):
+    with httpx.Client(base_url=api_url, timeout=60) as c:
+        yield c
+
+
+def test_health_counts_the_corpus(client):
+    body = client.get("/health").json()
+    assert body["status"] == "ok" and body["documents"] == 5 and body["chunks"] >= 5
+
+
+def test_documents_carry_derived_metadata(client):
+    docs = {d["source"]: d for d in client.get("/documents").json()["documents"]}
+    assert len(docs) == 5
+    d = docs["003_02f4682a8e564762.txt"]
+    assert d["url"].startswith("https://nhandan.vn/") and d["chunks"] >= 1
+    assert docs["000_26c842c1430eb98e.txt"]["title"] == "Động lực thúc đẩy chuyển đổi số"
+
+
+def test_search_returns_hits_best_first(client):
+    hits = client.post("/search", json={"query": "Hà Tĩnh chỉ số Nhận thức số", "top_k": 3}).json()["hits"]
+    assert len(hits) == 3
+    assert hits[0]["source"] == "003_02f4682a8e564762.txt"
+    assert [h["score"] for h in hits] == sorted((h["score"] for h in hits), reverse=True)
+    assert set(hits[0]) >= {"chunk_id", "doc_id", "source", "title", "url", "text", "score"}
+
+
+def test_ask_answers_with_citations(client):
+    body = client.post("/ask", json={"question": "Năm 2020 Thanh Hóa xếp thứ mấy về chuyển đổi số?"}).json()
+    assert body["found"] is True
+    assert "15" in body["answer"]
+    assert body["citations"] and body["citations"][0]["marker"] == 1
+    assert "[1]" in body["answer"]
+    c = body["citations"][0]
+    assert c["source"] == "000_26c842c1430eb98e.txt"
+    assert c["text"][c["quote_start"] : c["quote_end"]] == c["quote"]
+
+
+def test_every_marker_in_the_answer_has_its_citation(client):
+    body = client.post("/ask", json={"question": "Ai là Giám đốc Sở Thông tin và Truyền thông Thanh Hóa?"}).json()
+    import re
+
+    used = {int(m) for m in re.findall(r"\[(\d+)\]", body["answer"])}
+    assert used and used == {c["marker"] for c in body["citations"]}
+
+
+def test_ask_off_topic_is_not_found_without_citations(client):
+    body = client.post("/ask", json={"question": "Giá vàng SJC hôm nay là bao nhiêu?"}).json()
+    assert body["found"] is False
+    assert body["citations"] == []
+    assert "không" in body["answer"].lower()
+
+
+@pytest.mark.parametrize(
+    "path, payload",
+    [
+        ("/ask", {"question": ""}),
+        ("/ask", {"question": "   \n "}),
+        ("/ask", {"question": "x" * 2001}),
+        ("/ask", {"question": "Thanh Hóa?", "top_k": 0}),
+        ("/ask", {"question": "Thanh Hóa?", "top_k": 51}),
+        ("/ask", {"question": 42}),
+        ("/ask", {"question": "Thanh Hóa?", "history": [{"role": "system", "content": "x"}]}),
+        ("/ask", {}),
+        ("/search", {"query": "x", "top_k": "many"}),
+        ("/search", {"query": "x", "topk": 3}),
+    ],
+)
+def test_bad_input_is_422_with_detail(client, path, payload):
+    r = client.post(path, json=payload)
+    assert r.status_code == 422
+    assert r.json()["detail"]
+
+
+def test_malformed_json_is_4xx(client):
+    r = client.post("/ask", content=b"{not json", headers={"content-type": "application/json"})
+    assert 400 <= r.status_code < 500
+
+
+def test_openapi_docs_are_served(client):
+    assert client.get("/docs").status_code == 200
+    assert "/ask" in client.get("/openapi.json").json()["paths"]
