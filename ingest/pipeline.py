@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 import hashlib
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from tqdm import tqdm
 
 from ingest.chunking import chunk_text
 from ingest.metadata import extract_article
@@ -88,11 +91,26 @@ class IngestPipeline:
         """What is embedded: the title gives every passage of an article its topic."""
         return chunk.text if chunk.position == 0 else f"{doc.title}\n{chunk.text}"
 
-    def run(self, paths: list[Path], index_dir: Path | None = None) -> IngestReport:
+    def delete(self, sources: list[str], index_dir: Path | None = None) -> IngestReport:
+        """Remove documents and all their passages; a source that is not indexed is reported as skipped."""
+        report = IngestReport()
+        with IndexWriter(index_dir or self.settings.index_dir, self.embedder.name, self.embedder.dim) as writer:
+            for source in sources:
+                if writer.delete(source):
+                    report.deleted.append(source)
+                else:
+                    report.skipped.append((source, "not in the index"))
+            if writer.changed:
+                report.version = writer.commit()
+        return report
+
+    def run(self, paths: list[Path], index_dir: Path | None = None, progress: bool = False) -> IngestReport:
         report = IngestReport()
         files = discover(paths)
         with IndexWriter(index_dir or self.settings.index_dir, self.embedder.name, self.embedder.dim) as writer:
-            for path, source in files:
+            bar = tqdm(files, desc="ingest", unit="file", disable=not progress, file=sys.stderr)
+            for path, source in bar:
+                bar.set_postfix_str(f"{report.chunks} chunks", refresh=False)
                 if not supported(path):
                     report.skipped.append((source, f"unsupported file type {path.suffix or '(none)'}"))
                     continue

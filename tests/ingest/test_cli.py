@@ -38,3 +38,29 @@ def test_missing_path_is_a_clear_error(tmp_path):
     assert r.returncode != 0 and "no such file or folder" in r.stderr
     assert not (tmp_path / "index" / "CURRENT").exists()
 
+
+
+@pytest.mark.slow
+def test_delete_removes_a_document(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for name in ["003_02f4682a8e564762.txt", "000_26c842c1430eb98e.txt"]:
+        shutil.copy(REPO / "corpus" / name, docs)
+    index = tmp_path / "index"
+    assert ingest(docs, "--index", index, "--quiet").returncode == 0
+
+    r = ingest("--delete", "003_02f4682a8e564762.txt", "--index", index)
+    assert r.returncode == 0 and "deleted 1" in r.stdout
+
+    from retriever.index import IndexReader
+
+    reader = IndexReader(index)
+    assert [d.source for d in reader.documents()] == ["000_26c842c1430eb98e.txt"]
+
+    unknown = ingest("--delete", "nope.txt", "--index", index)
+    assert unknown.returncode != 0 and "not in the index" in unknown.stdout
+
+
+def test_no_arguments_is_a_usage_error(tmp_path):
+    r = ingest("--index", tmp_path / "index")
+    assert r.returncode == 2 and "--delete" in r.stderr
