@@ -11,7 +11,7 @@ class Document:
     doc_id: str
     source: str  # path as ingested, relative to the folder given to ingest
     title: str
-    text: str  # cleaned, normalized body (title excluded)
+    text: str  # cleaned, normalized body; the headline is its first paragraph
     url: str | None = None
     publisher: str | None = None
     content_hash: str = ""

@@ -1,64 +1,33 @@
 """Chat front-end of the policy Q&A assistant: `streamlit run ui/app.py`.
 
-It knows the backend only through HTTP (ui/client.py), at POLICYQA_API_URL.
-Document text is untrusted: everything that comes from the corpus goes through `md_escape`
-and is rendered as plain Markdown text, never as HTML.
+It knows the backend only through HTTP (client.py), at POLICYQA_API_URL. Document text is untrusted:
+everything from the corpus goes through safe_markdown and is shown as plain text, never as HTML.
 """
 from __future__ import annotations
 
-import re
+import logging
 from pathlib import PurePath
-from urllib.parse import quote, urlsplit
 
 import streamlit as st
 
-# `streamlit run` (and AppTest) put this file's folder on sys.path, so the sibling module imports directly.
+# `streamlit run` (and AppTest) put this file's folder on sys.path, so sibling modules import directly.
 from client import ApiClient, ApiError, Citation, api_url_from_env
+from safe_markdown import highlighted_passage, md_escape, md_link
 
 TITLE = "Trợ lý hỏi đáp chính sách"
 MAX_EXAMPLES = 4
-MAX_EXAMPLE_TITLE_CHARS = 80
+# The API accepts at most 50 history turns and 2,000-character questions; stay inside both.
+MAX_HISTORY_MESSAGES = 20
+MAX_QUESTION_CHARS = 2000
 
-st.set_page_config(page_title=TITLE, page_icon="💬")
-
-
-# --- safe rendering helpers ---------------------------------------------------------------
-
-# Every ASCII punctuation mark Markdown (or Streamlit's extensions: :color[...], $math$, :emoji:)
-# could interpret. CommonMark renders a backslash-escaped punctuation mark as the bare character.
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|$:~=^\"'&])")
+log = logging.getLogger("policyqa.ui")
 
 
-def md_escape(text: str) -> str:
-    """Make arbitrary text display literally inside st.markdown."""
-    return _MD_SPECIAL.sub(r"\\\1", text)
-
-
-def safe_url(url: str | None) -> str | None:
-    """Only http(s) links, percent-encoded so they cannot break out of the Markdown link."""
-    if not url or urlsplit(url.strip()).scheme.lower() not in ("http", "https"):
-        return None
-    return quote(url.strip(), safe=":/?#@!$&'*+,;=%~")
-
-
-def highlighted_passage(text: str, start: int | None, end: int | None) -> str:
-    """The passage as a Markdown blockquote, with text[start:end] (the quoted sentence) highlighted."""
-    if isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text):
-        # The highlight directive cannot span lines, so highlight the quote line by line.
-        marked = "\n".join(
-            f":orange-background[{md_escape(line)}]" if line.strip() else line
-            for line in text[start:end].split("\n")
-        )
-        body = md_escape(text[:start]) + marked + md_escape(text[end:])
-    else:
-        body = md_escape(text)
-    return "\n".join(f"> {line}" for line in body.split("\n"))
+# --- rendering ----------------------------------------------------------------------------
 
 
 def render_citation(c: Citation) -> None:
-    title = md_escape(c.get("title") or "(không có tiêu đề)")
-    url = safe_url(c.get("url"))
-    st.markdown(f"**\\[{c.get('marker', '?')}\\]** " + (f"[{title}]({url})" if url else f"**{title}**"))
+    st.markdown(f"**\\[{int(c.get('marker', 0))}\\]** " + md_link(c.get("title") or "(không có tiêu đề)", c.get("url")))
     details = []
     if c.get("publisher"):
         details.append(f"Nguồn: {md_escape(str(c['publisher']))}")
@@ -70,14 +39,14 @@ def render_citation(c: Citation) -> None:
 
 
 def render_assistant(msg: dict) -> None:
-    """One assistant turn: the answer (or a not-found / error notice) and its citations below."""
+    """One assistant turn: the answer (or a not-found / error notice), then its citations."""
     if msg.get("error"):
         st.error(msg["content"])
         return
     if msg.get("found", True):
         st.markdown(md_escape(msg["content"]))
     else:
-        # Not finding evidence is a normal outcome, not a failure.
+        # No evidence in the corpus is a normal outcome, not a failure.
         st.info(md_escape(msg["content"]), icon="ℹ️")
     citations = msg.get("citations") or []
     if citations:
@@ -105,35 +74,40 @@ def get_client(base_url: str) -> ApiClient:
     return ApiClient(base_url)
 
 
-@st.cache_data(ttl=60, show_spinner=False)
+@st.cache_data(ttl=600, show_spinner="Đang chuẩn bị câu hỏi gợi ý…")
 def example_questions(base_url: str) -> list[str]:
     """Starter questions built from the titles of the indexed documents, so they always fit the corpus.
 
-    Cached for a minute: the corpus changes only when someone re-ingests. Errors are not cached.
+    Each candidate is tried on /ask first and kept only if the corpus answers it: an example that
+    leads to "not found" makes a poor first impression. Cached (errors are not): the corpus changes
+    only when someone re-ingests.
     """
-    titles = []
-    for doc in get_client(base_url).documents():
-        title = " ".join((doc.get("title") or "").split()).rstrip(" .:;,")
+    client = get_client(base_url)
+    titles: list[str] = []
+    for doc in client.documents():
+        title = " ".join(str(doc.get("title") or "").split()).rstrip(" .:;,")
         if title and title not in titles:
             titles.append(title)
-    # Shorter titles make readable buttons; keep the corpus order among equals.
-    titles.sort(key=len)
+    titles.sort(key=len)  # short titles make readable buttons; the sort is stable, so corpus order otherwise
     questions = []
-    for title in titles[:MAX_EXAMPLES]:
-        if len(title) > MAX_EXAMPLE_TITLE_CHARS:
-            title = title[:MAX_EXAMPLE_TITLE_CHARS].rsplit(" ", 1)[0] + "…"
-        questions.append(f"Bài viết «{title}» có nội dung chính là gì?")
+    for title in titles[: 2 * MAX_EXAMPLES]:  # bounded: a large corpus must not mean many requests
+        question = f"{title} như thế nào?"
+        if client.ask(question)["found"]:
+            questions.append(question)
+            if len(questions) == MAX_EXAMPLES:
+                break
     return questions
 
 
 def api_history(messages: list[dict]) -> list[dict]:
-    """The conversation as the API expects it; failed turns are left out."""
-    return [{"role": m["role"], "content": m["content"]} for m in messages if not m.get("error")]
+    """The recent conversation as the API expects it; failed turns are left out."""
+    turns = [{"role": m["role"], "content": m["content"]} for m in messages if not m.get("error")]
+    return turns[-MAX_HISTORY_MESSAGES:]
 
 
 def ask(client: ApiClient, question: str, top_k: int) -> None:
     messages = st.session_state.messages
-    history = api_history(messages)
+    history = api_history(messages)  # the turns before this question
     user_msg = {"role": "user", "content": question}
     messages.append(user_msg)
     render_message(user_msg)
@@ -144,7 +118,7 @@ def ask(client: ApiClient, question: str, top_k: int) -> None:
             reply = {"role": "assistant", "content": result["answer"], "found": result["found"],
                      "citations": result["citations"]}
         except ApiError as exc:
-            # Mark both halves of the failed turn so they are not sent as history next time.
+            # Mark both halves of the failed turn, so they are not sent as history later.
             user_msg["error"] = True
             reply = {"role": "assistant", "content": exc.message, "error": True}
         messages.append(reply)
@@ -152,6 +126,7 @@ def ask(client: ApiClient, question: str, top_k: int) -> None:
 
 
 # --- page -----------------------------------------------------------------------------------
+
 
 def queue_question(question: str) -> None:
     st.session_state.pending_question = question
@@ -166,9 +141,7 @@ def sidebar(client: ApiClient) -> int:
         st.header("Cài đặt")
         try:
             health = client.health()
-            st.success(
-                f"Máy chủ đang hoạt động: {health['documents']} tài liệu, {health['chunks']} đoạn văn bản."
-            )
+            st.success(f"Máy chủ đang hoạt động: {health['documents']} tài liệu, {health['chunks']} đoạn văn bản.")
         except ApiError as exc:
             st.error(exc.message)
         st.caption(f"Địa chỉ máy chủ: {md_escape(client.base_url)}")
@@ -179,8 +152,8 @@ def sidebar(client: ApiClient) -> int:
 
 def welcome(client: ApiClient) -> None:
     st.markdown(
-        "Xin chào! Tôi trả lời câu hỏi dựa trên các tài liệu chính sách đã được nạp vào hệ thống, "
-        "và dẫn nguồn cho từng ý trả lời. Hãy nhập câu hỏi bên dưới hoặc chọn một câu hỏi gợi ý."
+        "Xin chào! Tôi trả lời câu hỏi dựa trên các tài liệu đã được nạp vào hệ thống "
+        "và dẫn nguồn cho từng ý. Hãy nhập câu hỏi bên dưới hoặc chọn một câu hỏi gợi ý."
     )
     try:
         questions = example_questions(client.base_url)
@@ -188,7 +161,7 @@ def welcome(client: ApiClient) -> None:
         st.error(exc.message)
         return
     if not questions:
-        st.info("Chưa có tài liệu nào trong kho. Hãy nạp tài liệu bằng lệnh `python -m ingest`.")
+        st.info("Chưa có câu hỏi gợi ý. Nếu kho tài liệu đang trống, hãy nạp tài liệu bằng lệnh `python -m ingest`.")
         return
     st.caption("Câu hỏi gợi ý:")
     for i, q in enumerate(questions):
@@ -196,21 +169,26 @@ def welcome(client: ApiClient) -> None:
 
 
 def main() -> None:
+    st.set_page_config(page_title=TITLE, page_icon="💬")
     st.title(TITLE)
     st.session_state.setdefault("messages", [])
     client = get_client(api_url_from_env())
     top_k = sidebar(client)
 
-    # chat_input is pinned to the bottom wherever it is called; call it first to know this run's question.
-    question = st.chat_input("Nhập câu hỏi về chính sách…")
-    question = question or st.session_state.pop("pending_question", None)
+    # chat_input is pinned to the bottom wherever it is called; calling it first tells this run's question.
+    question = st.chat_input("Nhập câu hỏi về chính sách…", max_chars=MAX_QUESTION_CHARS)
+    question = (question or st.session_state.pop("pending_question", None) or "").strip()
 
     if not st.session_state.messages and not question:
         welcome(client)
     for msg in st.session_state.messages:
         render_message(msg)
-    if question and question.strip():
-        ask(client, question.strip(), top_k)
+    if question:
+        ask(client, question, top_k)
 
 
-main()
+try:
+    main()
+except Exception:  # a bug or a malformed API answer: log the details, show a message, never a traceback
+    log.exception("chat page failed")
+    st.error("Đã xảy ra lỗi không mong muốn khi hiển thị trang. Vui lòng tải lại trang hoặc xóa cuộc trò chuyện.")

@@ -93,9 +93,10 @@ def _detail_text(response: httpx.Response) -> str:
 
 
 class ApiClient:
-    def __init__(self, base_url: str | None = None):
+    def __init__(self, base_url: str | None = None, transport: httpx.BaseTransport | None = None):
+        """`transport` is for tests (httpx.MockTransport); the app always talks real HTTP."""
         self.base_url = (base_url or api_url_from_env()).rstrip("/")
-        self._http = httpx.Client(base_url=self.base_url, timeout=DEFAULT_TIMEOUT)
+        self._http = httpx.Client(base_url=self.base_url, timeout=DEFAULT_TIMEOUT, transport=transport)
 
     def close(self) -> None:
         self._http.close()
