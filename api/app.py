@@ -4,7 +4,12 @@ from __future__ import annotations
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 
+from api.admin import router as admin_router
+from api.feedback import FeedbackStore
+from api.feedback import router as feedback_router
+from api.middleware import BodyLimit, ConcurrencyLimit, RateLimit, ReadKey
 from api.routes import router
 from retriever.engine import Engine
 from retriever.settings import Settings
@@ -17,7 +22,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         # Loading fails loudly here (missing or corrupt index) rather than on the first request.
+        app.state.settings = settings
         app.state.engine = engine or Engine(settings)
+        app.state.feedback = FeedbackStore(settings.feedback_db)
         yield
 
     app = FastAPI(
@@ -27,4 +34,17 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         lifespan=lifespan,
     )
     app.include_router(router)
+    app.include_router(admin_router)
+    app.include_router(feedback_router)
+    # Added last to first: the body limit sees a request before anything else does.
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST", "DELETE"],
+            allow_headers=["Content-Type", "X-API-Key"],
+        )
+    app.add_middleware(ConcurrencyLimit, workers=settings.max_concurrent, queue=settings.max_queue)
+    app.add_middleware(RateLimit, per_minute=settings.rate_limit_per_minute, burst=settings.rate_limit_burst)
+    if settings.read_key:
+        app.add_middleware(ReadKey, keys=[settings.read_key, settings.admin_key or ""])
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, upload_max_bytes=settings.max_upload_bytes)
     return app

@@ -32,13 +32,13 @@ def health(request: Request) -> HealthResponse:
 
 @router.post("/search", response_model=SearchResponse)
 def search(body: SearchRequest, request: Request) -> SearchResponse:
-    hits = _engine(request).search(body.query, body.top_k)
+    hits = _engine(request).search(body.query, body.top_k, body.mode)
     return SearchResponse(hits=[HitOut.of(h) for h in hits])
 
 
 @router.post("/ask", response_model=AskResponse)
 def ask(body: AskRequest, request: Request) -> AskResponse:
-    answer = _engine(request).ask(body.question, body.top_k)
+    answer = _engine(request).ask(body.question, body.top_k, body.mode)
     return AskResponse(
         answer=answer.answer,
         found=answer.found,

@@ -1,7 +1,7 @@
 """Request and response models: the HTTP contract of ../shared/CONTRACT.md, plus optional extensions."""
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -9,6 +9,8 @@ from retriever.types import Citation, Hit
 
 MAX_TOP_K = 50
 MAX_TEXT = 2000
+# Optional per-request search mode; absent or null means the server's configured search_mode.
+SearchMode = Literal["dense", "bm25", "hybrid"] | None
 
 
 class _Request(BaseModel):
@@ -25,6 +27,7 @@ def _not_blank(value: str) -> str:
 class SearchRequest(_Request):
     query: str = Field(min_length=1, max_length=MAX_TEXT)
     top_k: int = Field(default=5, ge=1, le=MAX_TOP_K)
+    mode: SearchMode = None
 
     _check_query = field_validator("query")(_not_blank)
 
@@ -37,6 +40,7 @@ class Turn(_Request):
 class AskRequest(_Request):
     question: str = Field(min_length=1, max_length=MAX_TEXT)
     top_k: int = Field(default=5, ge=1, le=MAX_TOP_K)
+    mode: SearchMode = None
     history: list[Turn] = Field(default_factory=list, max_length=50)
 
     _check_question = field_validator("question")(_not_blank)
@@ -115,3 +119,38 @@ class DocumentOut(BaseModel):
 
 class DocumentsResponse(BaseModel):
     documents: list[DocumentOut]
+
+
+class FeedbackCitation(BaseModel):
+    """What identifies a cited passage; a whole Citation object is accepted too, its other fields dropped."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    chunk_id: str = Field(min_length=1, max_length=200)
+    marker: int | None = Field(default=None, ge=0, le=1000)
+    title: str | None = Field(default=None, max_length=1000)
+    source: str | None = Field(default=None, max_length=1000)
+    quote: str | None = Field(default=None, max_length=5000)
+
+
+class FeedbackRequest(_Request):
+    question: str = Field(min_length=1, max_length=MAX_TEXT)
+    answer: str = Field(min_length=1, max_length=20_000)
+    # Chunk ids, or the citation objects of the answer as /ask returned them.
+    citations: list[Annotated[str, Field(min_length=1, max_length=200)] | FeedbackCitation] = Field(
+        default_factory=list, max_length=MAX_TOP_K
+    )
+    rating: Literal["up", "down"]
+    comment: str | None = Field(default=None, max_length=2000)
+
+    _check_question = field_validator("question", "answer")(_not_blank)
+
+    def citation_refs(self) -> list[dict]:
+        """Every citation as an object, so the stored JSON has one shape."""
+        return [
+            {"chunk_id": c} if isinstance(c, str) else c.model_dump(exclude_none=True) for c in self.citations
+        ]
+
+
+class FeedbackResponse(BaseModel):
+    id: int

