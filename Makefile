@@ -19,7 +19,16 @@ $(STAMP): pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e ".[st,dev]"
 	touch $(STAMP)
 
-install: $(STAMP)
+# The browser tests drive Debian's Chromium: `playwright install` cannot download browsers on a closed network.
+# Installed only when missing; sudo only when not already root.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+CHROMIUM := /usr/bin/chromium
+
+$(CHROMIUM):
+	$(SUDO) apt-get update -qq
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+
+install: $(STAMP) $(CHROMIUM)
 
 $(INDEX)/CURRENT: | $(STAMP)
 	$(PY) -m ingest corpus/ --index $(INDEX)

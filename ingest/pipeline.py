@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,13 +13,23 @@ from ingest.chunking import chunk_text
 from ingest.metadata import extract_article
 from ingest.readers import UnreadableFile, read_file, supported
 from retriever.embedders import Embedder
-from retriever.index import IndexWriter
+from retriever.index import IndexWriter, NearDuplicate
 from retriever.settings import Settings
-from retriever.text import normalize
+from retriever.text import normalize, passage_with_context
 from retriever.types import Chunk, Document
 
 # Bump when reading, cleaning or chunking changes, so that every file is processed again.
-PIPELINE_VERSION = "1"
+PIPELINE_VERSION = "2"  # 2: structure-aware chunking with section paths
+
+
+@dataclass
+class TextRecord:
+    """A document given as text rather than as a file (evaluation sets, records from another store)."""
+
+    source: str
+    title: str
+    text: str
+    url: str | None = None
 
 
 @dataclass
@@ -29,6 +40,7 @@ class IngestReport:
     deleted: list[str] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (source, reason)
     chunks: int = 0
+    near_duplicates: list[NearDuplicate] = field(default_factory=list)
     version: str | None = None
 
     def summary(self) -> str:
@@ -37,6 +49,10 @@ class IngestReport:
             f"deleted {len(self.deleted)}, skipped {len(self.skipped)}; {self.chunks} new chunks"
         ]
         lines += [f"  skipped {src}: {why}" for src, why in self.skipped]
+        lines += [
+            f"  near-duplicate: {d.source} repeats {d.other} ({d.similarity:.0%} of wording shared)"
+            for d in self.near_duplicates
+        ]
         lines.append(f"index version: {self.version}" if self.version else "index unchanged")
         return "\n".join(lines)
 
@@ -88,8 +104,8 @@ class IngestPipeline:
         return doc, chunk_text(doc_id, meta.body, self.settings.chunk_size, self.settings.chunk_overlap)
 
     def passage_text(self, doc: Document, chunk: Chunk) -> str:
-        """What is embedded: the title gives every passage of an article its topic."""
-        return chunk.text if chunk.position == 0 else f"{doc.title}\n{chunk.text}"
+        """What is embedded: the title and section path give every passage its topic (BM25 indexes the same)."""
+        return passage_with_context(doc.title, chunk.section, chunk.text)
 
     def delete(self, sources: list[str], index_dir: Path | None = None) -> IngestReport:
         """Remove documents and all their passages; a source that is not indexed is reported as skipped."""
@@ -130,5 +146,55 @@ class IngestPipeline:
                 report.chunks += len(chunks)
                 (report.updated if previous else report.added).append(source)
             if writer.changed:
+                report.near_duplicates = writer.near_duplicates(self.settings.near_duplicate_threshold)
+                report.version = writer.commit()
+        return report
+
+    def run_records(
+        self, records: Iterable[TextRecord], index_dir: Path | None = None, progress: bool = False
+    ) -> IngestReport:
+        """Like run(), for documents given as text. The text is taken as clean: no page furniture is removed.
+        Passages of several small records are embedded together, in batches of `embed_batch_size`."""
+        report = IngestReport()
+        pending: list[tuple[Document, list[Chunk], bool]] = []
+
+        def write_pending(writer: IndexWriter) -> None:
+            passages = [self.passage_text(doc, c) for doc, chunks, _ in pending for c in chunks]
+            vectors = self.embedder.embed_passages(passages)
+            offset = 0
+            for doc, chunks, updated in pending:
+                writer.upsert(doc, chunks, vectors[offset : offset + len(chunks)])
+                offset += len(chunks)
+                report.chunks += len(chunks)
+                (report.updated if updated else report.added).append(doc.source)
+            pending.clear()
+
+        with IndexWriter(index_dir or self.settings.index_dir, self.embedder.name, self.embedder.dim) as writer:
+            for record in tqdm(records, desc="ingest", unit="doc", disable=not progress, file=sys.stderr):
+                title, text = normalize(record.title), normalize(record.text)
+                if not text:
+                    report.skipped.append((record.source, "no text"))
+                    continue
+                content = f"{title}\0{text}".encode()
+                content_hash = hashlib.sha256(self._fingerprint() + b"\0" + content).hexdigest()
+                previous = writer.content_hash(record.source)
+                if previous == content_hash:
+                    report.unchanged.append(record.source)
+                    continue
+                doc = Document(
+                    doc_id=doc_id_for(record.source),
+                    source=record.source,
+                    title=title,
+                    text=text,
+                    url=record.url,
+                    content_hash=content_hash,
+                )
+                chunks = chunk_text(doc.doc_id, text, self.settings.chunk_size, self.settings.chunk_overlap)
+                pending.append((doc, chunks, previous is not None))
+                if sum(len(c) for _, c, _ in pending) >= self.settings.embed_batch_size:
+                    write_pending(writer)
+            write_pending(writer)
+            if writer.changed:
+                report.near_duplicates = writer.near_duplicates(self.settings.near_duplicate_threshold)
                 report.version = writer.commit()
         return report

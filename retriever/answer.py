@@ -2,14 +2,21 @@
 
 Nothing is generated, so every claim in an answer is a sentence of a cited passage. When the passages do not
 support an answer, the composer says so instead of quoting something loosely related.
+
+How a sentence is chosen: it shares the question's rarer terms, it holds the kind of fact the question asks
+for (a number, a date, a name, a list), and it speaks of the question's year, place and names — itself or in
+the two sentences before it, which often carry the year ("… năm 2021." then "Theo đó, Thanh Hóa xếp thứ 12").
+When the year comes from such a sentence, that sentence is quoted too, so the answer shows what it relies on.
 """
 from __future__ import annotations
 
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 
+from retriever.places import place_names
 from retriever.text import fold, has_diacritics, normalize, sentence_spans
 from retriever.types import Answer, Citation, Hit
 
@@ -21,26 +28,56 @@ _STOP = set(
     "là của có và các những được trong cho với về thì sao gì nào ai bao nhiêu mấy không này đó đã sẽ một ở tại "
     "theo từ đến như khi nào hay hoặc cũng vào ra bị do nên mà thế vậy gồm còn đang rằng hãy xin cho biết".split()
 )
+_STOP_FOLDED = {fold(w) for w in _STOP}
 _WORD = re.compile(r"\w+")
-_YEAR = re.compile(r"\b(19|20)\d{2}\b")
-_DIGIT = re.compile(r"\d")
-_DATE = re.compile(r"\b\d{1,2}\s*[-/.]\s*\d{1,2}(\s*[-/.]\s*\d{2,4})?\b|\b(19|20)\d{2}\b")
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+# "so với năm 2020", "(so với) cùng kỳ năm 2021": a year the text compares with, not the one it reports on.
+_COMPARED_YEAR = re.compile(r"(?:so với|cùng kỳ)(?: cùng kỳ)?(?: năm)? ((?:19|20)\d{2})")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+# Day-month(-year) "23-9-2021", month/year "8/2002", a year or a range of years, "tháng 8". Not "12/63" (a rank).
+_DAY_MONTH = r"(?:3[01]|[12]\d|0?[1-9])\s*[-/.]\s*(?:1[0-2]|0?[1-9])(?:\s*[-/.]\s*(?:19|20)?\d{2})?"
+_DATE = re.compile(
+    rf"(?<![\d.,/]){_DAY_MONTH}(?!\d)(?![.,/]\d)|(?<!\d)(?:1[0-2]|0?[1-9])/(?:19|20)\d{{2}}(?!\d)"
+    r"|(?<!\d)(?:19|20)\d{2}(?!\d)|\btháng \d{1,2}\b"
+)
+_LIST_MARK = re.compile(r"[:;]|\b(?:gồm|bao gồm|như)\b")
+_DEFINITION_MARK = re.compile(r"[:“\"]|\b(?:là|gồm|bao gồm|nhằm|tức là)\b")
 
+# Checked in order: "bao nhiêu nhiệm vụ … gồm những gì" asks first for a number.
 _QUESTION_TYPES = [
-    ("number", re.compile(r"\b(bao nhiêu|mấy|tỷ lệ|tỉ lệ|số lượng|phần trăm|xếp hạng|bao lâu)\b")),
-    ("date", re.compile(r"\b(khi nào|ngày nào|năm nào|tháng nào|bao giờ|lúc nào|thời gian nào|thời điểm nào)\b")),
-    ("who", re.compile(r"(^|\s)(ai|người nào|cơ quan nào|đơn vị nào|những ai)(\s|\?|$)")),
-    ("list", re.compile(r"\b(gồm|những gì|những \w+ nào|các \w+ nào)\b")),
+    ("number", r"\b(bao nhiêu|mấy|tỷ lệ|tỉ lệ|số lượng|phần trăm|xếp hạng|bao lâu)\b"),
+    ("date", r"\b(khi nào|ngày nào|năm nào|tháng nào|bao giờ|lúc nào|thời gian nào|thời điểm nào|giai đoạn nào)\b"),
+    ("who", r"(^|\s)(ai|người nào|cơ quan nào|đơn vị nào)(\s|\?|$)|\b(tên là gì|tên gì|họ tên)\b"),
+    ("list", r"\b(gồm|những gì|những \w+ nào|các \w+ nào)\b"),
+    ("definition", r"\b(là gì|nghĩa là gì|là như thế nào|là thế nào)\b"),
 ]
+# A "who" question about an office wants a person's name ("Ai là Giám đốc Sở …?"), not any body's.
+_OFFICE = (
+    r"\b(giám đốc|chủ tịch|bộ trưởng|thứ trưởng|cục trưởng|vụ trưởng|trưởng phòng|trưởng ban|bí thư|thủ tướng"
+    r"|người đứng đầu)\b"
+)
+_SURNAMES = set(
+    "nguyễn trần lê phạm hoàng huỳnh phan vũ võ đặng bùi đỗ hồ ngô dương lý mai đinh lâm trương đào cao hà "
+    "đoàn vương trịnh tô tạ lưu lương chu châu quách thái kiều la nông triệu tăng lại đàm phùng khúc thân mạc "
+    "tôn hứa diệp".split()
+)
+_HONORIFICS = {"ông", "bà", "anh", "chị", "đồng chí"}
+# Questions typed without diacritics are matched folded ("bao nhieu", "khi nao").
+_TYPE_PATTERNS = {
+    folded: [(name, re.compile(fold(p) if folded else p)) for name, p in _QUESTION_TYPES] for folded in (False, True)
+}
+_OFFICE_PATTERNS = {folded: re.compile(fold(_OFFICE) if folded else _OFFICE) for folded in (False, True)}
+# Title words that start a question or a clause without naming anything.
+_CAPITALIZED_NOT_NAMES = {"tỉnh", "thành", "tp", "huyện", "quận", "xã", "phường", "ông", "bà", "anh", "chị"}
 
 
 def capitalized_names(text: str) -> list[str]:
-    """Runs of two or more capitalized words: a place, a body or a person ("Hà Tĩnh", "Đỗ Hữu Quyết")."""
+    """Runs of two or more capitalized words: a place, a body or a person ("Hà Tĩnh", "Đỗ Hữu Quyết").
+    Punctuation ends a run: "Ông Đỗ Hữu Quyết, Giám đốc" names one person, not "Đỗ Hữu Quyết Giám"."""
     names, run = [], []
-    for word in re.findall(r"[\w&]+", text):
-        if word[0].isupper():
-            run.append(word)
+    for token in re.findall(r"[\w&]+|[^\w\s]", text):
+        if token[0].isupper():
+            run.append(token)
             continue
         if len(run) >= 2:
             names.append(" ".join(run))
@@ -50,161 +87,363 @@ def capitalized_names(text: str) -> list[str]:
     return names
 
 
+def question_entities(question: str) -> list[str]:
+    """The places, bodies and people a question names: capitalized runs, lone capitalized words inside the
+    sentence ("Vietcombank"), and provinces, which are found even typed in lower case without diacritics."""
+    question = normalize(question)
+    found = place_names(question)
+    words = re.findall(r"[\w&]+", question)
+    for name in capitalized_names(question):
+        parts = name.split()
+        while parts and parts[0].lower() in _CAPITALIZED_NOT_NAMES:
+            parts = parts[1:]  # "Tỉnh Thanh Hóa" names Thanh Hóa
+        if len(" ".join(parts)) > 3:
+            found.append(" ".join(parts))
+    for i, word in enumerate(words):
+        # A lone capital after the first word, not an acronym (acronyms are matched as terms): a brand, a body.
+        single = 0 < i and word[0].isupper() and not word.isupper() and len(word) > 3 and "&" not in word
+        if single and not (words[i - 1][0].isupper() or (i + 1 < len(words) and words[i + 1][0].isupper())):
+            found.append(word)
+    unique: list[str] = []
+    for name in found:
+        if all(fold(name) not in fold(u) for u in unique):
+            unique = [u for u in unique if fold(u) not in fold(name)] + [name]
+    return unique
+
+
 def question_type(question: str) -> str:
-    q = normalize(question).lower()
-    for name, pattern in _QUESTION_TYPES:
+    """number, date, person, who, list, definition or other: the kind of fact that answers the question."""
+    folded = not has_diacritics(question)
+    q = fold(question) if folded else normalize(question).lower()
+    for name, pattern in _TYPE_PATTERNS[folded]:
         if pattern.search(q):
-            return name
+            return "person" if name == "who" and _OFFICE_PATTERNS[folded].search(q) else name
     return "other"
 
 
-def _terms(text: str, folded: bool) -> list[str]:
-    words = [w for w in _WORD.findall(text.lower()) if w not in _STOP]
-    if folded:
-        words = [fold(w) for w in words]
-    return words + [f"{a} {b}" for a, b in zip(words, words[1:])]
+def person_names(text: str) -> list[str]:
+    """Capitalized runs that read as a Vietnamese person's name: two to four words, the first a common
+    surname, and not a province ("Đỗ Hữu Quyết", not "Hà Tĩnh")."""
+    names = []
+    for run in capitalized_names(text):
+        words = run.split()
+        # The name may follow a title or a place in the same run: "Thanh Hóa Mai Xuân Liêm", "Ông Đỗ Hữu Quyết".
+        for i, word in enumerate(words):
+            name = " ".join(words[i:])
+            if word.lower() in _SURNAMES and 2 <= len(words) - i <= 4 and not place_names(name):
+                names.append(name)
+                break
+    return names
 
 
-def _type_match(kind: str, sentence: str, question_numbers: set[str]) -> float:
-    """How well a sentence has the kind of fact the question asks for.
+def _similarity(hit: Hit) -> float:
+    """How close a passage is to the question as a cosine; hybrid search ranks by a fused score instead."""
+    return hit.dense_score if hit.dense_score is not None else hit.score
 
-    Numbers already in the question ("11 tháng năm 2022") are not an answer to it.
+
+def _words(text: str, folded: bool) -> list[str]:
+    words = _WORD.findall(text.lower())
+    return [fold(w) for w in words] if folded else words
+
+
+def _terms(text: str, folded: bool) -> set[str]:
+    """Content syllables and the bigrams of adjacent content syllables ("xếp hạng", "thanh hóa")."""
+    stop = _STOP_FOLDED if folded else _STOP
+    words = _words(text, folded)
+    terms = {w for w in words if w not in stop}
+    terms.update(f"{a} {b}" for a, b in zip(words, words[1:]) if a not in stop and b not in stop)
+    return terms
+
+
+def _word_bigrams(question: str) -> set[str]:
+    """Syllable bigrams inside one word of the question ("dân số", "kéo dài"), by underthesea's segmenter.
+
+    A bigram across two words ("hóa kéo" in "Thanh Hóa kéo dài") that no passage has says nothing; a word no
+    passage has ("dân số") says the passages are about something else. The segmenter needs diacritics.
     """
-    if kind in ("number", "date"):
-        pattern = _NUMBER if kind == "number" else _DATE
-        found = {m.group(0) for m in pattern.finditer(sentence)}
-        return 1.0 if found - question_numbers else 0.0
-    if kind == "who":
-        return 1.0 if capitalized_names(sentence) else 0.0
-    if kind == "list":
-        return 1.0 if re.search(r"[:;,]|\bgồm\b", sentence) else 0.3
-    return 0.5
+    from underthesea import word_tokenize  # loaded on first use, like the sentence splitter
+
+    bigrams = set()
+    for word in word_tokenize(question):
+        syllables = _WORD.findall(word.lower())
+        bigrams.update(f"{a} {b}" for a, b in zip(syllables, syllables[1:]))
+    return bigrams
+
+
+def _flat(text: str) -> str:
+    """The words of text joined by single spaces, so that names match across punctuation ("TP. Sầm Sơn")."""
+    return " ".join(_WORD.findall(text))
+
+
+def _contains(flat_haystack: str, flat_needle: str) -> bool:
+    """flat_needle as whole words in flat_haystack (both from _flat)."""
+    return bool(flat_needle) and re.search(rf"(?<!\w){re.escape(flat_needle)}(?!\w)", flat_haystack) is not None
 
 
 @dataclass
-class _Candidate:
+class _Sentence:
     hit_index: int
     start: int
     end: int
     text: str
-    context: str = ""  # the sentence before, which often names the year or place this one speaks of
-    n_sentences: int = 1
-    overlap: float = 0.0
+    key: str  # _flat of the text lower-cased, or folded when the question has no diacritics
+    terms: set[str]
+    years: set[str]  # the years it reports on: compared-with years ("so với năm 2020") left out
+
+
+@dataclass
+class _Candidate:
+    """A sentence that may answer, with the sentences before it in its passage that it may lean on."""
+
+    focus: _Sentence
+    context: list[_Sentence]  # nearest first
+    title_key: str
+    title_terms: set[str]
     score: float = 0.0
+    coverage: float = 0.0  # share of the question's term weight found in the sentence, its context and title
+    kind_match: float = 0.0
+    year_source: _Sentence | None = None  # the context sentence that names the question's year
+    years_ok: bool = True
+    entities_ok: bool = True
+
+    @property
+    def sentences(self) -> list[_Sentence]:
+        return [self.year_source, self.focus] if self.year_source else [self.focus]
+
+
+@dataclass
+class _Question:
+    text: str
+    folded: bool
+    kind: str
+    terms: set[str]
+    word_bigrams: set[str]  # bigrams that are one word; all of them when the question has no diacritics
+    numbers: set[str]
+    years: set[str]
+    entities: list[str] = field(default_factory=list)  # as keys (see key)
+    offices: list[str] = field(default_factory=list)  # "giám đốc", "thứ trưởng": the office a person holds
+
+    def key(self, text: str) -> str:
+        """The form names are matched in: words only, lower-cased, folded when the question has no diacritics."""
+        return _flat(fold(text) if self.folded else text.lower())
+
+
+def _kind_match(q: _Question, sentence: str) -> float:
+    """How well a sentence holds the kind of fact the question asks for.
+
+    Numbers already in the question ("11 tháng năm 2022") are not an answer to it.
+    """
+    if q.kind == "number":
+        # Dates and years are not the count or rank asked for.
+        found = {m.group(0) for m in _NUMBER.finditer(_DATE.sub(" ", sentence))} - q.numbers
+        return 1.0 if found else 0.0
+    if q.kind == "date":
+        return 1.0 if {m.group(0) for m in _DATE.finditer(sentence)} - q.numbers else 0.0
+    if q.kind == "person":
+        # The office asked about must be the one the sentence names: a Thứ trưởng is no answer to "Giám đốc".
+        lowered = sentence.lower() if not q.folded else fold(sentence)
+        if any(office not in lowered for office in q.offices):
+            return 0.0
+        return 1.0 if [n for n in person_names(sentence) if all(e not in q.key(n) for e in q.entities)] else 0.0
+    if q.kind == "who":
+        new = [n for n in capitalized_names(sentence) if all(e not in q.key(n) for e in q.entities)]
+        return 1.0 if new else 0.3
+    if q.kind == "list":
+        return 1.0 if _LIST_MARK.search(sentence) or sentence.count(",") >= 2 else 0.3
+    if q.kind == "definition":
+        return 1.0 if _DEFINITION_MARK.search(sentence) else 0.3
+    return 0.5
 
 
 class ExtractiveAnswerer:
     """Picks at most `max_sentences` sentences from the hits and cites the passage of each with [n]."""
 
-    def __init__(self, max_sentences: int = 3, min_dense_score: float = 0.83, min_overlap: float = 0.35):
+    def __init__(
+        self,
+        max_sentences: int = 3,
+        min_dense_score: float = 0.83,
+        min_coverage: float = 0.45,
+        context_sentences: int = 2,
+    ):
         self.max_sentences = max_sentences
         self.min_dense_score = min_dense_score
-        self.min_overlap = min_overlap
+        self.min_coverage = min_coverage
+        self.context_sentences = context_sentences
 
     def answer(self, question: str, hits: list[Hit]) -> Answer:
         question = normalize(question)
-        if not hits or hits[0].score < self.min_dense_score:
+        if not hits or max(_similarity(h) for h in hits) < self.min_dense_score:
             return self._not_found(hits)
+        q = self._question(question)
+        if not q.terms:
+            return self._not_found(hits)
+        evidence = " ".join(q.key(h.title + " " + h.text) for h in hits)
+        if any(not _contains(evidence, e) for e in q.entities):
+            return self._not_found(hits)  # a place or body no passage mentions: the corpus cannot answer
+        candidates = self._score(q, hits)
+        if q.kind in ("number", "date", "person"):
+            # A sentence without a number, a date or a name cannot answer "bao nhiêu", "khi nào" or "ai là
+            # Giám đốc", however close it is.
+            candidates = [c for c in candidates if c.kind_match > 0]
+        if not candidates or not self._answers(candidates[0]):
+            return self._not_found(hits)
+        return self._compose(self._choose(q, candidates), hits)
+
+    def _answers(self, c: _Candidate) -> bool:
+        """Whether a sentence is an answer rather than the nearest text: it covers enough of the question and
+        speaks of its year and names."""
+        return c.coverage >= self.min_coverage and c.years_ok and c.entities_ok
+
+    def _question(self, question: str) -> _Question:
         folded = not has_diacritics(question)
-        if self._missing_entities(question, hits, folded):
-            return self._not_found(hits)
-        candidates = self._score(question, hits, folded)
-        if not candidates or candidates[0].overlap < self.min_overlap:
-            return self._not_found(hits)
-        chosen = [candidates[0]]
-        for c in candidates[1:]:
-            if c.score < 0.8 * chosen[0].score:
-                break
-            if sum(o.n_sentences for o in chosen) + c.n_sentences > self.max_sentences:
-                continue
-            if all(c.hit_index != o.hit_index or c.end <= o.start or c.start >= o.end for o in chosen) and all(
-                c.text not in o.text and o.text not in c.text for o in chosen
-            ):
-                chosen.append(c)
-        return self._compose(chosen, hits)
+        terms = _terms(question, folded)
+        return _Question(
+            text=question,
+            folded=folded,
+            kind=question_type(question),
+            terms=terms,
+            word_bigrams={t for t in terms if " " in t} if folded else _word_bigrams(question),
+            numbers={m.group(0) for m in _NUMBER.finditer(question)},
+            years=set(_YEAR.findall(question)) - set(_COMPARED_YEAR.findall(question)),
+            entities=[_flat(fold(e) if folded else e.lower()) for e in question_entities(question)],
+            offices=[m.group(0) for m in _OFFICE_PATTERNS[folded].finditer(fold(question) if folded else question.lower())],
+        )
 
-    @staticmethod
-    def _missing_entities(question: str, hits: list[Hit], folded: bool) -> bool:
-        """A place or body named in the question that no passage mentions means the corpus cannot answer."""
-        key = fold if folded else str.lower
-        evidence = key(" ".join(h.title + " " + h.text for h in hits))
-        return any(key(e) not in evidence for e in capitalized_names(question) if len(e) > 3)
-
-    def _score(self, question: str, hits: list[Hit], folded: bool) -> list[_Candidate]:
-        """Score single sentences and adjacent pairs; a pair lets the year or place named in one sentence
-        carry over to the figure in the next ("... năm 2021." + "Theo đó, Thanh Hóa xếp thứ 12/63")."""
-        key = fold if folded else str.lower
-        q_terms = set(_terms(question, folded))
-        if not q_terms:
-            return []
-        kind = question_type(question)
-        q_numbers = {m.group(0) for m in _NUMBER.finditer(question)}
-        years = {m.group(0) for m in _YEAR.finditer(question)}
-        entities = [key(e) for e in capitalized_names(question) if len(e) > 3]
-
-        sentences: list[_Candidate] = []
+    def _sentences(self, q: _Question, hits: list[Hit]) -> list[list[_Sentence]]:
+        out = []
         for i, hit in enumerate(hits):
-            previous = hit.title
+            sentences = []
             for a, b in sentence_spans(hit.text):
-                if b - a >= 20:
-                    sentences.append(_Candidate(i, a, b, hit.text[a:b], context=previous, n_sentences=1))
-                previous = hit.text[a:b]
-        if not sentences:
-            return []
-        pairs = [
-            _Candidate(x.hit_index, x.start, y.end, hits[x.hit_index].text[x.start : y.end], x.context, 2)
-            for x, y in zip(sentences, sentences[1:])
-            if x.hit_index == y.hit_index and y.end - x.start <= 600
+                text = hit.text[a:b]
+                years = set(_YEAR.findall(text)) - set(_COMPARED_YEAR.findall(text))
+                sentences.append(_Sentence(i, a, b, text, q.key(text), _terms(text, q.folded), years))
+            out.append(sentences)
+        return out
+
+    def _score(self, q: _Question, hits: list[Hit]) -> list[_Candidate]:
+        """Every sentence of at least 20 characters as a candidate, best first."""
+        per_hit = self._sentences(q, hits)
+        candidates = [
+            _Candidate(
+                s,
+                context=sentences[max(0, j - self.context_sentences) : j][::-1],
+                title_key=q.key(hits[i].title),
+                title_terms=_terms(hits[i].title, q.folded),
+            )
+            for i, sentences in enumerate(per_hit)
+            for j, s in enumerate(sentences)
+            if s.end - s.start >= 20
         ]
-        # Terms rare among the candidate sentences say more about which sentence answers.
-        n = len(sentences)
-        df = Counter(t for c in sentences for t in set(_terms(c.text, folded)))
-        weight = {t: math.log((n + 1) / (0.5 + df[t])) for t in q_terms}
+        if not candidates:
+            return []
+        # Terms rare among the candidate sentences say more about which sentence answers. A question term no
+        # passage holds weighs most, so a question about something the passages never mention covers little.
+        n = len(candidates)
+        df = Counter(t for c in candidates for t in c.focus.terms)
+        terms = {t for t in q.terms if df[t] or " " not in t or t in q.word_bigrams}
+        weight = {t: math.log((n + 1) / (0.5 + df[t])) for t in terms}
         total = sum(weight.values()) or 1.0
-        entity_share = {e: sum(e in key(c.text) for c in sentences) / n for e in entities}
-        best_dense = hits[0].score
-        candidates = sentences + pairs
+        passage_keys = [q.key(h.title + " " + h.text) for h in hits]
+        # A name every passage mentions ("Thanh Hóa" over articles about Thanh Hóa) tells no passage from another;
+        # its words would outweigh what the question asks about it, so ranking leaves them out.
+        everywhere = [e for e in q.entities if all(_contains(k, e) for k in passage_keys)]
+        name_terms = set().union(*(_terms(e, q.folded) for e in everywhere)) if everywhere else set()
+        topic = {t: w for t, w in weight.items() if df[t] and t not in name_terms}
+        present = sum(topic.values()) or 1.0
+        entity_share = {e: sum(_contains(c.focus.key, e) for c in candidates) / n for e in q.entities}
+        best_similarity = max(_similarity(h) for h in hits)
+
         for c in candidates:
-            hit = hits[c.hit_index]
-            text = key(c.text)
-            s_terms = set(_terms(c.text, folded))
-            c.overlap = sum(w for t, w in weight.items() if t in s_terms) / total
-            score = c.overlap + 0.25 * _type_match(kind, c.text, q_numbers) - 0.08 * (c.n_sentences - 1)
-            score -= 0.5 * max(0.0, best_dense - hit.score)  # passages far below the best are weaker evidence
-            s_years = {m.group(0) for m in _YEAR.finditer(c.text)}
-            near_years = s_years | {m.group(0) for m in _YEAR.finditer(c.context)}
-            if years & s_years:
-                score += 0.15
-            elif years and s_years and not years & near_years:
-                score -= 0.2  # speaks of another year
-            for e in entities:
-                if e in text:
+            own = c.focus.terms & weight.keys()
+            near = set().union(*(s.terms for s in c.context)) & weight.keys()
+            title = c.title_terms & weight.keys()
+            # The title speaks for the whole document, so it vouches for a sentence less than its neighbours.
+            c.coverage = (sum(weight[t] for t in own | near) + 0.5 * sum(weight[t] for t in title - own - near)) / total
+            c.kind_match = _kind_match(q, c.focus.text)
+            # Ranking counts only terms some sentence has; context counts half, the answer is in the focus.
+            overlap = (
+                sum(topic.get(t, 0.0) for t in own) + 0.5 * sum(topic.get(t, 0.0) for t in (near | title) - own)
+            ) / present
+            score = overlap + 0.25 * c.kind_match
+            score -= 0.5 * max(0.0, best_similarity - _similarity(hits[c.focus.hit_index]))
+            score += self._year_fit(q, c)
+            for e in q.entities:
+                if _contains(c.focus.key, e):
                     score += 0.3 * (1 - entity_share[e])  # a name most sentences share tells nothing
-                elif e not in key(hit.title + " " + hit.text):
+                elif _contains(c.title_key, e) or any(_contains(s.key, e) for s in c.context):
+                    score += 0.15 * (1 - entity_share[e])  # the sentence speaks within that place's scope
+                elif not _contains(passage_keys[c.focus.hit_index], e):
                     score -= 0.25  # the passage is about another place or body
+                    c.entities_ok = False
             c.score = score
         candidates.sort(key=lambda c: c.score, reverse=True)
         return candidates
 
+    @staticmethod
+    def _year_fit(q: _Question, c: _Candidate) -> float:
+        """Score for speaking of the question's year; records the context sentence that names it."""
+        if not q.years:
+            return 0.0
+        if q.years & c.focus.years:
+            return 0.15
+        for s in c.context:
+            if q.years & s.years:
+                c.year_source = s
+                return 0.1
+            if s.years:
+                break  # a nearer sentence moved on to another year
+        if q.years & set(_YEAR.findall(c.title_key)):
+            return 0.05
+        c.years_ok = False
+        return -0.3 if c.focus.years or any(s.years for s in c.context) else -0.1
+
+    def _choose(self, q: _Question, candidates: list[_Candidate]) -> list[_Candidate]:
+        """The best candidate, then others nearly as good that also answer, up to max_sentences sentences."""
+        best = candidates[0]
+        chosen = [best]
+        used = len(best.sentences)
+        for c in candidates[1:]:
+            if c.score < 0.8 * best.score or used >= self.max_sentences:
+                break
+            if used + len(c.sentences) > self.max_sentences or not self._answers(c):
+                continue
+            if q.kind in ("number", "date", "person", "who") and c.kind_match < best.kind_match:
+                continue
+            if any(self._repeats(s, o) for s in c.sentences for k in chosen for o in k.sentences):
+                continue
+            chosen.append(c)
+            used += len(c.sentences)
+        return chosen
+
+    @staticmethod
+    def _repeats(a: _Sentence, b: _Sentence) -> bool:
+        """The same sentence, from the same passage or another one that overlaps it, or nearly the same words."""
+        if a.hit_index == b.hit_index and a.start < b.end and b.start < a.end:
+            return True
+        if a.key == b.key:
+            return True
+        # One sentence restating the other ("Tỉnh Thanh Hóa xây dựng Đề án …" inside a longer one) repeats it.
+        shorter = min(len(a.terms), len(b.terms))
+        return shorter > 0 and len(a.terms & b.terms) / shorter >= 0.8
+
     def _compose(self, chosen: list[_Candidate], hits: list[Hit]) -> Answer:
-        """Each quoted sentence is followed by the [n] of its passage; one citation per passage."""
-        markers: dict[int, int] = {}
-        citations: list[Citation] = []
-        parts = []
+        """Each quoted sentence is followed by the [n] of its passage; one citation per passage, carrying every
+        span quoted from it. Sentences of one passage are read in their order in the passage."""
+        groups: dict[int, list[_Sentence]] = {}
         for c in chosen:
-            if c.hit_index not in markers:
-                markers[c.hit_index] = len(markers) + 1
-                citations.append(
-                    Citation(
-                        hit=hits[c.hit_index],
-                        marker=markers[c.hit_index],
-                        quote=c.text,
-                        quote_start=c.start,
-                        quote_end=c.end,
-                    )
-                )
-            for a, b in sentence_spans(c.text):
-                parts.append(f"{c.text[a:b]} [{markers[c.hit_index]}]")
+            for s in c.sentences:
+                group = groups.setdefault(s.hit_index, [])
+                if all(s.start != o.start for o in group):
+                    group.append(s)
+        parts: list[str] = []
+        citations: list[Citation] = []
+        for marker, (hit_index, sentences) in enumerate(groups.items(), start=1):
+            sentences.sort(key=lambda s: s.start)
+            parts.extend(f"{s.text} [{marker}]" for s in sentences)
+            hit = hits[hit_index]
+            spans = _merge_spans(hit.text, [(s.start, s.end) for s in sentences])
+            start, end = spans[0]
+            citations.append(Citation(hit, marker, hit.text[start:end], start, end, highlights=spans))
         return Answer(answer=" ".join(parts), found=True, citations=citations)
 
     def _not_found(self, hits: list[Hit]) -> Answer:
@@ -217,3 +456,20 @@ class ExtractiveAnswerer:
             titles = "; ".join(f"«{h.title}»" for h in suggestions)
             return Answer(NOT_FOUND_WITH_SUGGESTIONS.format(titles=titles), found=False, suggestions=suggestions)
         return Answer(NOT_FOUND, found=False)
+
+
+def _merge_spans(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted spans, with spans that only whitespace separates joined into one."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and not text[merged[-1][1] : start].strip():
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def answer_pieces(answer: Answer) -> Iterator[str]:
+    """The answer text in the pieces a stream sends: one quoted sentence with its marker at a time."""
+    for piece in re.findall(r".+?\[\d+\](?:\s+|$)|.+$", answer.answer, flags=re.S):
+        yield piece

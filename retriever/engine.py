@@ -1,34 +1,87 @@
 """The question-answering engine: one object that holds the index, the embedder, search and answering.
 
 The API builds one at start-up; the evaluation command builds one too, so both measure the same thing.
+The engine follows the index: when ingest commits a new version, the next request after
+`reload_interval_s` opens it and swaps it in. A request works on one snapshot from start to end, so a swap
+never mixes two versions and never fails a request in flight.
 """
 from __future__ import annotations
 
+import logging
+import threading
+import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from retriever.answer import ExtractiveAnswerer
 from retriever.embedders import Embedder, make_embedder
-from retriever.index import DocumentInfo, IndexReader
-from retriever.search import DenseSearcher
+from retriever.index import DocumentInfo, IndexReader, IndexUnavailable, current_version
+from retriever.rerank import Reranker, make_reranker
+from retriever.search import Mode, SearchService
 from retriever.settings import Settings
 from retriever.types import Answer, Hit
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Everything that depends on one committed index version."""
+
+    reader: IndexReader
+    searcher: SearchService
 
 
 class Engine:
     def __init__(self, settings: Settings, embedder: Embedder | None = None, index_dir: Path | None = None):
         self.settings = settings
+        self.index_dir = Path(index_dir or settings.index_dir)
         self.embedder = embedder or make_embedder(settings)
-        self.reader = IndexReader(index_dir or settings.index_dir, self.embedder.name)
-        self.searcher = DenseSearcher(self.reader, self.embedder)
+        self.reranker: Reranker | None = make_reranker(settings)
         self.answerer = ExtractiveAnswerer(
             max_sentences=settings.max_answer_sentences, min_dense_score=settings.min_dense_score
         )
+        self._snapshot = self._load()
+        self._reload_lock = threading.Lock()
+        self._checked_at = time.monotonic()
 
-    def search(self, query: str, top_k: int) -> list[Hit]:
-        return self.searcher.search(query, top_k)
+    def _load(self) -> Snapshot:
+        reader = IndexReader(self.index_dir, self.embedder.name)
+        return Snapshot(reader=reader, searcher=SearchService(reader, self.embedder, self.settings, self.reranker))
 
-    def ask(self, question: str, top_k: int) -> Answer:
-        return self.answerer.answer(question, self.search(question, top_k))
+    def snapshot(self) -> Snapshot:
+        """The live snapshot, reloaded first if ingest committed a newer version."""
+        now = time.monotonic()
+        if now - self._checked_at < self.settings.reload_interval_s:
+            return self._snapshot
+        # One request reloads; the others keep serving the current snapshot meanwhile.
+        if self._reload_lock.acquire(blocking=False):
+            try:
+                self._checked_at = now
+                if current_version(self.index_dir) not in (None, self._snapshot.reader.version):
+                    self._snapshot = self._load()
+                    log.info("serving index version %s", self._snapshot.reader.version)
+            except IndexUnavailable as e:
+                log.error("new index version not loaded, still serving %s: %s", self._snapshot.reader.version, e)
+            finally:
+                self._reload_lock.release()
+        return self._snapshot
+
+    def reload_now(self) -> None:
+        """Pick up a version just committed by this process (uploads), without waiting for the interval."""
+        self._checked_at = float("-inf")
+        self.snapshot()
+
+    @property
+    def reader(self) -> IndexReader:
+        return self.snapshot().reader
+
+    def search(self, query: str, top_k: int, mode: Mode | None = None) -> list[Hit]:
+        """Hits best first; `mode` overrides the configured search_mode for this call."""
+        return self.snapshot().searcher.search(query, top_k, mode)
+
+    def ask(self, question: str, top_k: int, mode: Mode | None = None) -> Answer:
+        return self.answerer.answer(question, self.search(question, top_k, mode))
 
     def documents(self) -> list[DocumentInfo]:
         return self.reader.documents()

@@ -5,19 +5,25 @@ Layout of an index folder::
     CURRENT                  name of the live version (replaced atomically with os.replace)
     versions/<name>/         one committed version, never modified after commit
         vectors.faiss        FAISS IndexIDMap2(IndexFlatIP); ids are chunk row ids
-        store.sqlite         documents and chunks
-        manifest.json        embedder, counts, SHA-256 of the two files
+        store.sqlite         documents, chunks, MinHash signatures of documents
+        bm25/                BM25 over the same chunks (retriever/lexical.py), rebuilt from store.sqlite
+        manifest.json        embedder, counts, tokenizer, SHA-256 of every file above
     .lock                    held by the one writer at a time
 
 A writer copies the live version into a staging folder, changes it, and commits by renaming the staging
 folder into versions/ and then swapping CURRENT. A crash at any point leaves CURRENT naming the last good
 version; leftovers of staging folders are removed by the next writer.
+
+The BM25 index cannot be updated in place, so every commit rebuilds it from the staged SQLite chunks: the
+dense and lexical sides of a version always describe the same passages (on ALQAC, 1,377 articles, the rebuild
+takes a few seconds; see the commit's `lexical.seconds` in the manifest).
 """
 from __future__ import annotations
 
 import fcntl
 import hashlib
 import json
+import logging
 import os
 import shutil
 import sqlite3
@@ -30,11 +36,17 @@ from pathlib import Path
 import faiss
 import numpy as np
 
+from retriever import dedup, lexical
+from retriever.text import passage_with_context
 from retriever.types import Chunk, Document, Hit
 
-FORMAT_VERSION = 1
+log = logging.getLogger(__name__)
+
+FORMAT_VERSION = 2  # 2: bm25/ and document signatures
+READABLE_BY_WRITER = (1, FORMAT_VERSION)  # a writer upgrades an older version on its next commit
 VECTORS = "vectors.faiss"
 STORE = "store.sqlite"
+LEXICAL = "bm25"
 MANIFEST = "manifest.json"
 KEEP_VERSIONS = 2  # the live one and the previous one, which readers may still be serving
 
@@ -59,12 +71,23 @@ CREATE TABLE IF NOT EXISTS chunks (
     end_char INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS chunks_by_doc ON chunks(doc_id);
+CREATE TABLE IF NOT EXISTS signatures (
+    doc_id TEXT PRIMARY KEY REFERENCES documents(doc_id) ON DELETE CASCADE,
+    minhash BLOB NOT NULL
+);
 """
 
 
 class IndexUnavailable(Exception):
     """The index is missing, corrupt, or was built for another embedder."""
 
+
+
+@dataclass
+class NearDuplicate:
+    source: str  # a document written in this transaction
+    other: str
+    similarity: float  # estimated Jaccard of their shingles
 
 
 @dataclass
@@ -121,6 +144,7 @@ class IndexWriter:
         self._staging: Path | None = None
         self._db: sqlite3.Connection | None = None
         self._vectors: faiss.IndexIDMap2 | None = None
+        self._written: set[str] = set()  # doc_ids upserted in this transaction
         self.changed = False
 
     # -- lifecycle -------------------------------------------------------------------------------------
@@ -138,7 +162,7 @@ class IndexWriter:
         live = current_version(self.index_dir)
         if live:
             src = self.index_dir / "versions" / live
-            manifest = verify_version(src)
+            manifest = verify_version(src, formats=READABLE_BY_WRITER)
             if manifest["embedder"] != self.embedder_name:
                 raise IndexUnavailable(
                     f"the index at {self.index_dir} was built with {manifest['embedder']}, not "
@@ -146,6 +170,9 @@ class IndexWriter:
                 )
             shutil.copyfile(src / STORE, self._staging / STORE)
             self._vectors = faiss.read_index(str(src / VECTORS))
+            # An older format or tokenizer is rebuilt by committing, even when no document changes.
+            if manifest["format"] != FORMAT_VERSION or manifest.get("lexical", {}).get("tokenizer") != lexical.TOKENIZER:
+                self.changed = True
         else:
             self._vectors = faiss.IndexIDMap2(faiss.IndexFlatIP(self.dim))
         self._db = sqlite3.connect(self._staging / STORE)
@@ -211,7 +238,42 @@ class IndexWriter:
             ids.append(cur.lastrowid)
         if ids:
             self._vectors.add_with_ids(vectors, np.asarray(ids, dtype=np.int64))
+        self._db.execute(
+            "INSERT INTO signatures(doc_id, minhash) VALUES (?, ?)", (doc.doc_id, dedup.signature(doc.text).tobytes())
+        )
+        self._written.add(doc.doc_id)
         self.changed = True
+
+    def near_duplicates(self, threshold: float) -> list[NearDuplicate]:
+        """Documents written in this transaction whose text nearly repeats another indexed document."""
+        if not self._written:
+            return []
+        rows = self._db.execute(
+            "SELECT s.doc_id, d.source, s.minhash FROM signatures s JOIN documents d ON d.doc_id = s.doc_id"
+        ).fetchall()
+        sources = {doc_id: source for doc_id, source, _ in rows}
+        signatures = {doc_id: np.frombuffer(blob, dtype=np.uint32) for doc_id, _, blob in rows}
+        found = []
+        for a, b, similarity in dedup.similar_pairs(signatures, self._written, threshold):
+            first, other = (a, b) if a in self._written else (b, a)
+            found.append(NearDuplicate(sources[first], sources[other], similarity))
+        return found
+
+    def _build_lexical(self) -> dict:
+        started = time.perf_counter()
+        passages = (
+            (row_id, passage_with_context(title, section, text))
+            for row_id, title, section, text in self._db.execute(
+                "SELECT c.id, d.title, c.section, c.text FROM chunks c JOIN documents d ON d.doc_id = c.doc_id"
+                " ORDER BY c.id"
+            )
+        )
+        files = lexical.build(self._staging / LEXICAL, passages)
+        return {
+            "tokenizer": lexical.TOKENIZER,
+            "seconds": round(time.perf_counter() - started, 2),
+            "files": [f"{LEXICAL}/{name}" for name in files],
+        }
 
     def commit(self) -> str:
         """Make the staged changes the live index, atomically. Returns the new version's name."""
@@ -219,21 +281,25 @@ class IndexWriter:
         counts = self._db.execute(
             "SELECT (SELECT COUNT(*) FROM documents), (SELECT COUNT(*) FROM chunks)"
         ).fetchone()
-        self._db.close()
-        self._db = None
         if counts[1] != self._vectors.ntotal:
             raise IndexUnavailable(f"internal error: {counts[1]} chunks but {self._vectors.ntotal} vectors")
+        lexical_info = self._build_lexical()
+        self._db.close()
+        self._db = None
         faiss.write_index(self._vectors, str(self._staging / VECTORS))
-        for name in (STORE, VECTORS):
+        files = [STORE, VECTORS, *lexical_info.pop("files")]
+        for name in files:
             _fsync_file(self._staging / name)
+        _fsync_dir(self._staging / LEXICAL)
         manifest = {
             "format": FORMAT_VERSION,
             "embedder": self.embedder_name,
             "dim": self.dim,
             "documents": counts[0],
             "chunks": counts[1],
+            "lexical": lexical_info,
             "created_at": time.time(),
-            "sha256": {name: _sha256(self._staging / name) for name in (STORE, VECTORS)},
+            "sha256": {name: _sha256(self._staging / name) for name in files},
         }
         (self._staging / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
         _fsync_file(self._staging / MANIFEST)
@@ -260,14 +326,17 @@ class IndexWriter:
                 shutil.rmtree(old, ignore_errors=True)
 
 
-def verify_version(path: Path) -> dict:
-    """Read a version's manifest and check both files against their checksums."""
+def verify_version(path: Path, formats: tuple[int, ...] = (FORMAT_VERSION,)) -> dict:
+    """Read a version's manifest and check every file it lists against its checksum."""
     try:
         manifest = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError) as e:
         raise IndexUnavailable(f"index version {path} has no readable manifest: {e}") from None
-    if manifest.get("format") != FORMAT_VERSION:
-        raise IndexUnavailable(f"index version {path} has format {manifest.get('format')}, expected {FORMAT_VERSION}")
+    if manifest.get("format") not in formats:
+        raise IndexUnavailable(
+            f"index version {path} has format {manifest.get('format')}, expected {FORMAT_VERSION}; "
+            "run python -m ingest again (with any path) to upgrade it"
+        )
     for name, digest in manifest.get("sha256", {}).items():
         file = path / name
         if not file.exists() or _sha256(file) != digest:
@@ -293,6 +362,10 @@ class IndexReader:
             )
         self.dim = int(self.manifest["dim"])
         self._vectors = faiss.read_index(str(path / VECTORS))
+        self.lexical = lexical.LexicalIndex(path / LEXICAL)
+        if self.lexical.tokenizer != lexical.TOKENIZER:
+            # Still usable, only less exact: terms the new rules add are missing from the index.
+            log.warning("the BM25 index of %s was built with another tokenizer; re-run python -m ingest", path)
         # The version never changes after commit, so SQLite may skip locking altogether.
         self._db = sqlite3.connect(f"file:{path / STORE}?mode=ro&immutable=1", uri=True, check_same_thread=False)
         self._db_lock = threading.Lock()
@@ -315,14 +388,37 @@ class IndexReader:
         return list(self._documents.values())
 
     def search(self, query_vector: np.ndarray, top_k: int) -> list[Hit]:
-        """Chunks by inner product with a normalized query vector, best first."""
+        """Chunks by inner product with a normalized query vector, best first; dense_score is that product."""
         if self.chunk_count == 0:
             return []
         q = np.ascontiguousarray(query_vector, dtype=np.float32).reshape(1, -1)
         scores, ids = self._vectors.search(q, min(top_k, self.chunk_count))
-        pairs = [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
-        by_id = self.chunks_by_rowid([i for i, _ in pairs])
-        return [self._hit(by_id[i], s) for i, s in pairs if i in by_id]
+        hits = self.hits([(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0])
+        for h in hits:
+            h.dense_score = h.score
+        return hits
+
+    def search_lexical(self, query: str, top_k: int, folded_weight: float) -> list[Hit]:
+        """Chunks by BM25 score, best first."""
+        return self.hits(self.lexical.search(query, top_k, folded_weight))
+
+    def hits(self, scored_rowids: list[tuple[int, float]]) -> list[Hit]:
+        """Hits for (chunk row id, score) pairs, in the order given."""
+        by_id = self.chunks_by_rowid([i for i, _ in scored_rowids])
+        return [self._hit(by_id[i], s) for i, s in scored_rowids if i in by_id]
+
+    def chunk_texts(self, doc_id: str) -> list[str]:
+        """The texts of a document's chunks, in order."""
+        with self._db_lock:
+            rows = self._db.execute("SELECT text FROM chunks WHERE doc_id = ? ORDER BY position", (doc_id,)).fetchall()
+        return [r[0] for r in rows]
+
+    def vectors(self, rowids: list[int]) -> np.ndarray:
+        """The stored passage vectors of these chunk row ids."""
+        out = np.zeros((len(rowids), self.dim), dtype=np.float32)
+        for n, i in enumerate(rowids):
+            out[n] = self._vectors.reconstruct(int(i))
+        return out
 
     def chunks_by_rowid(self, ids: list[int]) -> dict[int, tuple]:
         if not ids:
@@ -335,9 +431,10 @@ class IndexReader:
         return {r[0]: r for r in rows}
 
     def _hit(self, row: tuple, score: float) -> Hit:
-        _, chunk_id, doc_id, position, section, text = row
+        row_id, chunk_id, doc_id, position, section, text = row
         doc = self._documents[doc_id]
         return Hit(
+            row_id=row_id,
             chunk_id=chunk_id,
             doc_id=doc_id,
             source=doc.source,

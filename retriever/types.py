@@ -44,6 +44,11 @@ class Hit:
     publisher: str | None = None
     section: str = ""
     position: int = 0
+    # Cosine similarity of the query and this passage. `score` ranks the hits and is a cosine only for dense
+    # search (BM25 score, fused score or reranker score otherwise); this one is comparable across modes, so
+    # thresholds such as "is there an answer at all" use it. None when the search did not embed the query.
+    dense_score: float | None = None
+    row_id: int | None = None  # the chunk's row id in the index version it came from; internal
 
 
 @dataclass
@@ -55,6 +60,9 @@ class Citation:
     quote: str  # the exact sentence quoted from hit.text
     quote_start: int  # character offsets of quote in hit.text
     quote_end: int
+    # Every span of hit.text the answer quotes, in text order; the first is quote. A passage can be quoted for
+    # two separate sentences (the one that names the year, the one with the figure).
+    highlights: list[tuple[int, int]] = field(default_factory=list)
 
 
 @dataclass
@@ -63,3 +71,4 @@ class Answer:
     found: bool
     citations: list[Citation] = field(default_factory=list)
     suggestions: list[Hit] = field(default_factory=list)  # closest documents when not found
+    rewritten_question: str | None = None  # the standalone form of a follow-up question, when one was needed

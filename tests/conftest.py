@@ -5,6 +5,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -43,10 +44,12 @@ def wait_for_http(url: str, proc: subprocess.Popen, timeout: float = 60) -> None
 def start_api(index_dir: Path, env: dict | None = None) -> tuple[subprocess.Popen, str]:
     """`python -m api` on a free port; returns the process and its base URL once /health answers."""
     port = free_port()
+    # Feedback goes to a throwaway database, never to the repository's data/ folder.
+    env = {"POLICYQA_FEEDBACK_DB": str(Path(tempfile.mkdtemp()) / "feedback.sqlite"), **(env or {})}
     proc = subprocess.Popen(
         [sys.executable, "-m", "api", "--index", str(index_dir), "--port", str(port)],
         cwd=REPO,
-        env={**os.environ, **(env or {})},
+        env={**os.environ, **env},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,

@@ -6,17 +6,22 @@ that carries a Vietnamese message fit to show on the page, so no traceback reach
 """
 from __future__ import annotations
 
+import json
 import os
+from collections.abc import Generator, Iterator
 from typing import Any, Literal, NotRequired, TypedDict
 
 import httpx
+
+from sse import iter_events
 
 DEFAULT_API_URL = "http://127.0.0.1:8000"
 # /ask may run retrieval and answer composition on a cold index: give it much longer than the rest.
 ASK_TIMEOUT = httpx.Timeout(60.0, connect=5.0)
 DEFAULT_TIMEOUT = httpx.Timeout(15.0, connect=5.0)
+FEEDBACK_CITATION_FIELDS = ("chunk_id", "marker", "title", "source", "quote")
 
-ErrorKind = Literal["unavailable", "timeout", "bad_request", "server", "invalid_response"]
+ErrorKind = Literal["unavailable", "timeout", "busy", "bad_request", "server", "invalid_response"]
 
 
 class Health(TypedDict):
@@ -31,6 +36,12 @@ class Document(TypedDict):
     title: str
     url: str | None
     chunks: int
+    # Optional metadata the backend may add; the sidebar offers a filter only for what is present.
+    publisher: NotRequired[str | None]
+    doc_type: NotRequired[str | None]
+    year: NotRequired[int | None]
+    published_date: NotRequired[str | None]
+    issued_date: NotRequired[str | None]
 
 
 class Hit(TypedDict):
@@ -44,6 +55,8 @@ class Hit(TypedDict):
     # Optional extras the backend may add.
     publisher: NotRequired[str | None]
     section: NotRequired[str]
+    published_date: NotRequired[str | None]
+    issued_date: NotRequired[str | None]
 
 
 class Citation(Hit):
@@ -57,6 +70,16 @@ class Answer(TypedDict):
     answer: str
     found: bool
     citations: list[Citation]
+    suggestions: NotRequired[list[Hit]]  # closest documents when nothing was found
+
+
+class Filters(TypedDict, total=False):
+    """Optional restrictions of /search and /ask; a key is sent only when it is set."""
+
+    doc_type: str
+    publisher: str
+    year_from: int
+    year_to: int
 
 
 class Message(TypedDict):
@@ -92,11 +115,37 @@ def _detail_text(response: httpx.Response) -> str:
     return "" if detail is None else str(detail)
 
 
+class AnswerStream:
+    """An answer arriving piece by piece: iterate for the text pieces; `result` is the whole answer afterwards.
+
+    Iterating raises ApiError when the stream fails half-way; `result` stays None then.
+    """
+
+    def __init__(self, events: Generator[str, None, Answer]):
+        self._events = events
+        self.result: Answer | None = None
+
+    @classmethod
+    def complete(cls, answer: Answer) -> "AnswerStream":
+        """An answer that came whole (POST /ask), presented as a stream of one piece."""
+
+        def whole() -> Generator[str, None, Answer]:
+            yield answer["answer"]
+            return answer
+
+        return cls(whole())
+
+    def __iter__(self) -> Iterator[str]:
+        self.result = yield from self._events
+
+
 class ApiClient:
     def __init__(self, base_url: str | None = None, transport: httpx.BaseTransport | None = None):
         """`transport` is for tests (httpx.MockTransport); the app always talks real HTTP."""
         self.base_url = (base_url or api_url_from_env()).rstrip("/")
         self._http = httpx.Client(base_url=self.base_url, timeout=DEFAULT_TIMEOUT, transport=transport)
+        # Whether the API offers POST /ask/stream: unknown (None) until the first question finds out.
+        self.streaming: bool | None = None
 
     def close(self) -> None:
         self._http.close()
@@ -115,18 +164,68 @@ class ApiClient:
         data = _require(self._request("POST", "/search", json={"query": query, "top_k": top_k}), {"hits": list})
         return data["hits"]
 
-    def ask(self, question: str, top_k: int = 5, history: list[Message] | None = None) -> Answer:
-        body = {"question": question, "top_k": top_k, "history": list(history or [])}
-        data = self._request("POST", "/ask", json=body, timeout=ASK_TIMEOUT)
-        return _require(data, {"answer": str, "found": bool, "citations": list})  # type: ignore[return-value]
+    def ask(
+        self, question: str, top_k: int = 5, history: list[Message] | None = None, filters: Filters | None = None
+    ) -> Answer:
+        data = self._request("POST", "/ask", json=_ask_body(question, top_k, history, filters), timeout=ASK_TIMEOUT)
+        return _answer(data)
+
+    def ask_stream(
+        self, question: str, top_k: int = 5, history: list[Message] | None = None, filters: Filters | None = None
+    ) -> AnswerStream:
+        """The answer from POST /ask/stream (Server-Sent Events) when the API has it, else from POST /ask.
+
+        The first call probes /ask/stream; a 404 or 405 means an API without streaming, remembered for
+        the life of this client, so later questions go straight to /ask. The request is sent before this
+        returns, so a connection error is raised here, not while iterating.
+        """
+        body = _ask_body(question, top_k, history, filters)
+        if self.streaming is not False:
+            request = self._http.build_request("POST", "/ask/stream", json=body, timeout=ASK_TIMEOUT)
+            response = self._send(request, stream=True)
+            if response.status_code in (404, 405):
+                response.close()
+                self.streaming = False
+            else:
+                self.streaming = True
+                if response.is_error:
+                    response.read()  # the error detail is in the body
+                    response.close()
+                    _raise_for_status(response)
+                return AnswerStream(_answer_events(response))
+        return AnswerStream.complete(self.ask(question, top_k, history, filters))
+
+    def feedback(
+        self,
+        question: str,
+        answer: str,
+        citations: list[Citation],
+        rating: Literal["up", "down"],
+        comment: str | None = None,
+    ) -> int:
+        """Store a reader's rating of one answer; returns the id of the stored entry."""
+        # What staff need to review the answer; the passages themselves stay in the index.
+        refs = [{k: v for k, v in c.items() if k in FEEDBACK_CITATION_FIELDS and v is not None} for c in citations]
+        body: dict[str, Any] = {"question": question, "answer": answer, "citations": refs, "rating": rating}
+        if comment:
+            body["comment"] = comment
+        return _require(self._request("POST", "/feedback", json=body), {"id": int})["id"]
 
     # --- plumbing --------------------------------------------------------------------------
 
     def _request(self, method: str, path: str, **kwargs: Any) -> Any:
+        response = self._send(self._http.build_request(method, path, **kwargs))
+        _raise_for_status(response)
         try:
-            response = self._http.request(method, path, **kwargs)
+            return response.json()
+        except ValueError as exc:
+            raise ApiError("invalid_response", "Máy chủ hỏi đáp trả về dữ liệu không đọc được.") from exc
+
+    def _send(self, request: httpx.Request, stream: bool = False) -> httpx.Response:
+        try:
+            return self._http.send(request, stream=stream)
         except httpx.TimeoutException as exc:
-            raise ApiError("timeout", "Máy chủ hỏi đáp phản hồi quá lâu. Vui lòng thử lại sau ít phút.") from exc
+            raise _timeout_error() from exc
         except httpx.HTTPError as exc:  # connection refused, DNS, protocol errors...
             raise ApiError(
                 "unavailable",
@@ -134,20 +233,72 @@ class ApiClient:
                 "Hãy kiểm tra máy chủ đã được khởi động chưa.",
             ) from exc
 
-        if 400 <= response.status_code < 500:
-            detail = _detail_text(response)
-            message = "Yêu cầu không hợp lệ" + (f": {detail}" if detail else ".")
-            raise ApiError("bad_request", message, response.status_code)
-        if response.status_code >= 500:
-            raise ApiError(
-                "server",
-                f"Máy chủ hỏi đáp gặp lỗi (mã {response.status_code}). Vui lòng thử lại sau.",
-                response.status_code,
-            )
-        try:
-            return response.json()
-        except ValueError as exc:
-            raise ApiError("invalid_response", "Máy chủ hỏi đáp trả về dữ liệu không đọc được.") from exc
+
+def _ask_body(question: str, top_k: int, history: list[Message] | None, filters: Filters | None) -> dict[str, Any]:
+    body: dict[str, Any] = {"question": question, "top_k": top_k, "history": list(history or [])}
+    # Unset filters are left out, so an API without filter fields still accepts the request.
+    body.update({k: v for k, v in (filters or {}).items() if v not in (None, "")})
+    return body
+
+
+def _timeout_error() -> ApiError:
+    return ApiError("timeout", "Máy chủ hỏi đáp phản hồi quá lâu. Vui lòng thử lại sau ít phút.")
+
+
+def _raise_for_status(response: httpx.Response) -> None:
+    if response.status_code in (429, 503):  # the API's rate limit or its full queue: a pause fixes it
+        raise ApiError(
+            "busy", "Máy chủ hỏi đáp đang bận. Vui lòng chờ một chút rồi thử lại.", response.status_code
+        )
+    if 400 <= response.status_code < 500:
+        detail = _detail_text(response)
+        message = "Yêu cầu không hợp lệ" + (f": {detail}" if detail else ".")
+        raise ApiError("bad_request", message, response.status_code)
+    if response.status_code >= 500:
+        raise ApiError(
+            "server",
+            f"Máy chủ hỏi đáp gặp lỗi (mã {response.status_code}). Vui lòng thử lại sau.",
+            response.status_code,
+        )
+
+
+def _answer_events(response: httpx.Response) -> Generator[str, None, Answer]:
+    """The pieces of a streamed answer: `delta` events carry text, `done` the whole /ask answer."""
+    try:
+        for event in iter_events(response.iter_lines()):
+            if event.name == "delta":
+                yield _delta_text(event.data)
+            elif event.name == "done":
+                try:
+                    return _answer(json.loads(event.data))
+                except ValueError as exc:
+                    raise ApiError("invalid_response", "Máy chủ hỏi đáp trả về dữ liệu không đọc được.") from exc
+            elif event.name == "error":
+                raise ApiError("server", "Máy chủ hỏi đáp gặp lỗi khi đang trả lời. Vui lòng thử lại sau.")
+    except httpx.TimeoutException as exc:
+        raise _timeout_error() from exc
+    except httpx.HTTPError as exc:
+        raise ApiError("unavailable", "Mất kết nối với máy chủ hỏi đáp khi đang trả lời. Vui lòng thử lại.") from exc
+    finally:
+        response.close()
+    raise ApiError("invalid_response", "Máy chủ hỏi đáp ngắt kết nối trước khi trả lời xong. Vui lòng thử lại.")
+
+
+def _delta_text(data: str) -> str:
+    """A delta's text: JSON-encoded (a string, or an object with `text`) so pieces can hold newlines; else raw."""
+    try:
+        value = json.loads(data)
+    except ValueError:
+        return data
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict) and isinstance(value.get("text"), str):
+        return value["text"]
+    return data
+
+
+def _answer(data: Any) -> Answer:
+    return _require(data, {"answer": str, "found": bool, "citations": list})  # type: ignore[return-value]
 
 
 def _require(data: Any, fields: dict[str, type]) -> dict[str, Any]:

@@ -48,3 +48,23 @@ def highlighted_passage(text: str, start: object = None, end: object = None) -> 
     else:
         body = md_escape(text)
     return "\n".join(f"> {line}" for line in body.split("\n"))
+
+
+# A citation marker `[n]` as it reads after md_escape.
+_ESCAPED_MARKER = re.compile(r"\\\[(\d+)\\\]")
+_ANCHOR_ID = re.compile(r"[a-z][a-z0-9-]*")
+
+
+def linked_answer(answer: str, anchors: dict[int, str]) -> str:
+    """The answer escaped like any document text, each `[n]` that has a citation made an in-page link to it.
+
+    `anchors` maps a marker to the element id of its citation card; ids are ours, never document text.
+    """
+
+    def link(match: re.Match[str]) -> str:
+        anchor = anchors.get(int(match.group(1)))
+        if anchor is None or not _ANCHOR_ID.fullmatch(anchor):
+            return match.group(0)
+        return f"[{match.group(0)}](#{anchor})"
+
+    return _ESCAPED_MARKER.sub(link, md_escape(answer))

