@@ -77,6 +77,9 @@ class CitationOut(HitOut):
     quote: str = Field(description="the sentence(s) of `text` the answer quotes")
     quote_start: int = Field(description="offset of `quote` in `text`")
     quote_end: int
+    highlights: list[tuple[int, int]] = Field(
+        default_factory=list, description="every [start, end] span of `text` the answer quotes; the first is `quote`"
+    )
 
     @classmethod
     def of_citation(cls, c: Citation) -> "CitationOut":
@@ -86,6 +89,7 @@ class CitationOut(HitOut):
             quote=c.quote,
             quote_start=c.quote_start,
             quote_end=c.quote_end,
+            highlights=c.highlights or [(c.quote_start, c.quote_end)],
         )
 
 
@@ -99,6 +103,9 @@ class AskResponse(BaseModel):
     citations: list[CitationOut]
     suggestions: list[HitOut] = Field(
         default_factory=list, description="closest documents when nothing was found; not citations"
+    )
+    rewritten_question: str | None = Field(
+        default=None, description="the follow-up question made standalone from `history`; null when not needed"
     )
 
 

@@ -11,7 +11,7 @@ from tqdm import tqdm
 
 from ingest.chunking import chunk_text
 from ingest.metadata import extract_article
-from ingest.readers import UnreadableFile, read_file, supported
+from ingest.readers import ReadResult, UnreadableFile, read_document, supported
 from retriever.embedders import Embedder
 from retriever.index import IndexWriter, NearDuplicate
 from retriever.settings import Settings
@@ -19,7 +19,7 @@ from retriever.text import normalize, passage_with_context
 from retriever.types import Chunk, Document
 
 # Bump when reading, cleaning or chunking changes, so that every file is processed again.
-PIPELINE_VERSION = "2"  # 2: structure-aware chunking with section paths
+PIPELINE_VERSION = "3"  # 3: HTML/PDF/DOCX, legacy encodings, legal metadata
 
 
 @dataclass
@@ -39,6 +39,7 @@ class IngestReport:
     unchanged: list[str] = field(default_factory=list)
     deleted: list[str] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (source, reason)
+    notes: list[tuple[str, str]] = field(default_factory=list)  # (source, remark), e.g. pages without text
     chunks: int = 0
     near_duplicates: list[NearDuplicate] = field(default_factory=list)
     version: str | None = None
@@ -49,6 +50,7 @@ class IngestReport:
             f"deleted {len(self.deleted)}, skipped {len(self.skipped)}; {self.chunks} new chunks"
         ]
         lines += [f"  skipped {src}: {why}" for src, why in self.skipped]
+        lines += [f"  note {src}: {note}" for src, note in self.notes]
         lines += [
             f"  near-duplicate: {d.source} repeats {d.other} ({d.similarity:.0%} of wording shared)"
             for d in self.near_duplicates
@@ -86,9 +88,9 @@ class IngestPipeline:
         s = self.settings
         return f"{PIPELINE_VERSION}|{self.embedder.name}|{s.chunk_size}|{s.chunk_overlap}".encode()
 
-    def prepare(self, source: str, raw: str, content_hash: str) -> tuple[Document, list[Chunk]]:
+    def prepare(self, source: str, read: ReadResult, content_hash: str) -> tuple[Document, list[Chunk]]:
         """Turn one file's text into a document and its chunks."""
-        meta = extract_article(normalize(raw))
+        meta = extract_article(normalize(read.text), read.hints)
         if not meta.body:
             raise UnreadableFile("no text")
         doc_id = doc_id_for(source)
@@ -100,6 +102,11 @@ class IngestPipeline:
             url=meta.url,
             publisher=meta.publisher,
             content_hash=content_hash,
+            published_date=meta.published_date,
+            doc_type=meta.doc_type,
+            doc_number=meta.doc_number,
+            issuer=meta.issuer,
+            issued_date=meta.issued_date,
         )
         return doc, chunk_text(doc_id, meta.body, self.settings.chunk_size, self.settings.chunk_overlap)
 
@@ -137,7 +144,9 @@ class IngestPipeline:
                     if previous == content_hash:
                         report.unchanged.append(source)
                         continue
-                    doc, chunks = self.prepare(source, read_file(path, data), content_hash)
+                    read = read_document(path, data)
+                    doc, chunks = self.prepare(source, read, content_hash)
+                    report.notes += [(source, note) for note in read.notes]
                 except (UnreadableFile, OSError) as e:
                     report.skipped.append((source, str(e)))
                     continue

@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from retriever.places import place_names
+from retriever.places import find_places, place_names
 from retriever.text import fold, has_diacritics, normalize, sentence_spans
 from retriever.types import Answer, Citation, Hit
 
@@ -33,6 +33,7 @@ _WORD = re.compile(r"\w+")
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 # "so với năm 2020", "(so với) cùng kỳ năm 2021": a year the text compares with, not the one it reports on.
 _COMPARED_YEAR = re.compile(r"(?:so với|cùng kỳ)(?: cùng kỳ)?(?: năm)? ((?:19|20)\d{2})")
+_COMPARED_YEAR_FOLDED = re.compile(fold(_COMPARED_YEAR.pattern))
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 # Day-month(-year) "23-9-2021", month/year "8/2002", a year or a range of years, "tháng 8". Not "12/63" (a rank).
 _DAY_MONTH = r"(?:3[01]|[12]\d|0?[1-9])\s*[-/.]\s*(?:1[0-2]|0?[1-9])(?:\s*[-/.]\s*(?:19|20)?\d{2})?"
@@ -61,7 +62,6 @@ _SURNAMES = set(
     "đoàn vương trịnh tô tạ lưu lương chu châu quách thái kiều la nông triệu tăng lại đàm phùng khúc thân mạc "
     "tôn hứa diệp".split()
 )
-_HONORIFICS = {"ông", "bà", "anh", "chị", "đồng chí"}
 # Questions typed without diacritics are matched folded ("bao nhieu", "khi nao").
 _TYPE_PATTERNS = {
     folded: [(name, re.compile(fold(p) if folded else p)) for name, p in _QUESTION_TYPES] for folded in (False, True)
@@ -95,8 +95,9 @@ def question_entities(question: str) -> list[str]:
     words = re.findall(r"[\w&]+", question)
     for name in capitalized_names(question):
         parts = name.split()
-        while parts and parts[0].lower() in _CAPITALIZED_NOT_NAMES:
-            parts = parts[1:]  # "Tỉnh Thanh Hóa" names Thanh Hóa
+        # "Tỉnh Thanh Hóa" names Thanh Hóa; "Còn Hà Tĩnh" and "Tại Hà Tĩnh" are capitalized by the sentence start.
+        while parts and (parts[0].lower() in _CAPITALIZED_NOT_NAMES or parts[0].lower() in _STOP):
+            parts = parts[1:]
         if len(" ".join(parts)) > 3:
             found.append(" ".join(parts))
     for i, word in enumerate(words):
@@ -189,6 +190,7 @@ class _Sentence:
     key: str  # _flat of the text lower-cased, or folded when the question has no diacritics
     terms: set[str]
     years: set[str]  # the years it reports on: compared-with years ("so với năm 2020") left out
+    places: set[str]  # the provinces it names
 
 
 @dataclass
@@ -213,7 +215,6 @@ class _Candidate:
 
 @dataclass
 class _Question:
-    text: str
     folded: bool
     kind: str
     terms: set[str]
@@ -222,6 +223,7 @@ class _Question:
     years: set[str]
     entities: list[str] = field(default_factory=list)  # as keys (see key)
     offices: list[str] = field(default_factory=list)  # "giám đốc", "thứ trưởng": the office a person holds
+    places: set[str] = field(default_factory=set)  # the provinces it names, canonical
 
     def key(self, text: str) -> str:
         """The form names are matched in: words only, lower-cased, folded when the question has no diacritics."""
@@ -297,31 +299,36 @@ class ExtractiveAnswerer:
     def _question(self, question: str) -> _Question:
         folded = not has_diacritics(question)
         terms = _terms(question, folded)
+        compared = _COMPARED_YEAR_FOLDED.findall(fold(question)) if folded else _COMPARED_YEAR.findall(question)
         return _Question(
-            text=question,
             folded=folded,
             kind=question_type(question),
             terms=terms,
             word_bigrams={t for t in terms if " " in t} if folded else _word_bigrams(question),
             numbers={m.group(0) for m in _NUMBER.finditer(question)},
-            years=set(_YEAR.findall(question)) - set(_COMPARED_YEAR.findall(question)),
+            years=set(_YEAR.findall(question)) - set(compared),
             entities=[_flat(fold(e) if folded else e.lower()) for e in question_entities(question)],
-            offices=[m.group(0) for m in _OFFICE_PATTERNS[folded].finditer(fold(question) if folded else question.lower())],
+            places=set(place_names(question)),
+            offices=_OFFICE_PATTERNS[folded].findall(fold(question) if folded else question.lower()),
         )
 
     def _sentences(self, q: _Question, hits: list[Hit]) -> list[list[_Sentence]]:
         out = []
         for i, hit in enumerate(hits):
             sentences = []
+            # Passage text is normalized at ingest, so these offsets are offsets in hit.text.
+            places = find_places(hit.text)
             for a, b in sentence_spans(hit.text):
                 text = hit.text[a:b]
                 years = set(_YEAR.findall(text)) - set(_COMPARED_YEAR.findall(text))
-                sentences.append(_Sentence(i, a, b, text, q.key(text), _terms(text, q.folded), years))
+                named = {name for start, _, name in places if a <= start < b}
+                sentences.append(_Sentence(i, a, b, text, q.key(text), _terms(text, q.folded), years, named))
             out.append(sentences)
         return out
 
     def _score(self, q: _Question, hits: list[Hit]) -> list[_Candidate]:
-        """Every sentence of at least 20 characters as a candidate, best first."""
+        """Every sentence of four words or more as a candidate, best first; shorter ones are captions ("Ảnh minh
+        họa.") and fragments."""
         per_hit = self._sentences(q, hits)
         candidates = [
             _Candidate(
@@ -332,7 +339,7 @@ class ExtractiveAnswerer:
             )
             for i, sentences in enumerate(per_hit)
             for j, s in enumerate(sentences)
-            if s.end - s.start >= 20
+            if len(_WORD.findall(s.text)) >= 4
         ]
         if not candidates:
             return []
@@ -367,6 +374,9 @@ class ExtractiveAnswerer:
             score = overlap + 0.25 * c.kind_match
             score -= 0.5 * max(0.0, best_similarity - _similarity(hits[c.focus.hit_index]))
             score += self._year_fit(q, c)
+            if q.places and c.focus.places and not q.places & (c.focus.places | _places_of(c.context)):
+                score -= 0.3  # "Thanh Hóa xếp thứ 12" is no answer about Hà Tĩnh
+                c.entities_ok = False
             for e in q.entities:
                 if _contains(c.focus.key, e):
                     score += 0.3 * (1 - entity_share[e])  # a name most sentences share tells nothing
@@ -456,6 +466,10 @@ class ExtractiveAnswerer:
             titles = "; ".join(f"«{h.title}»" for h in suggestions)
             return Answer(NOT_FOUND_WITH_SUGGESTIONS.format(titles=titles), found=False, suggestions=suggestions)
         return Answer(NOT_FOUND, found=False)
+
+
+def _places_of(sentences: list[_Sentence]) -> set[str]:
+    return set().union(*(s.places for s in sentences)) if sentences else set()
 
 
 def _merge_spans(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

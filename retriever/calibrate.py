@@ -67,7 +67,8 @@ def sweep(engine: Engine, rows: list[dict], top_k: int) -> None:
                 max_sentences=engine.settings.max_answer_sentences, min_dense_score=dense, min_coverage=coverage
             )
             s = score(rows, [answerer.answer(r["question"], h) for r, h in zip(rows, hits)])
-            print(f"{dense:>15.2f} {coverage:>12.2f} {s.precision:>9.3f} {s.recall:>6.3f} {s.correct_answers:>4}/{s.answerable}")
+            answers = f"{s.correct_answers}/{s.answerable}"
+            print(f"{dense:>15.2f} {coverage:>12.2f} {s.precision:>9.3f} {s.recall:>6.3f} {answers:>8}")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -102,7 +102,7 @@ def make_embedder(settings: Settings, purpose: str = "query") -> Embedder:
 
         return TorchE5Embedder(
             precision=settings.torch_precision,
-            threads=settings.embed_threads,
+            workers=settings.embed_threads,  # one single-threaded batch per core
             max_batch_tokens=settings.torch_batch_tokens,
         )
     if backend == "sentence-transformers":

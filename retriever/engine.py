@@ -10,16 +10,19 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from retriever.answer import ExtractiveAnswerer
+from retriever.answer import ExtractiveAnswerer, answer_pieces
 from retriever.embedders import Embedder, make_embedder
+from retriever.followup import History, standalone
 from retriever.index import DocumentInfo, IndexReader, IndexUnavailable, current_version
+from retriever.llm import LLMAnswerer
 from retriever.rerank import Reranker, make_reranker
 from retriever.search import Mode, SearchService
 from retriever.settings import Settings
-from retriever.types import Answer, Hit
+from retriever.types import Answer, Delta, Hit, StreamEvent
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +44,8 @@ class Engine:
         self.answerer = ExtractiveAnswerer(
             max_sentences=settings.max_answer_sentences, min_dense_score=settings.min_dense_score
         )
+        # Generated answers when a model is configured (ChatOpenAI is imported only then).
+        self.llm = LLMAnswerer(settings) if settings.llm_base_url and settings.llm_model else None
         self._snapshot = self._load()
         self._reload_lock = threading.Lock()
         self._checked_at = time.monotonic()
@@ -80,8 +85,38 @@ class Engine:
         """Hits best first; `mode` overrides the configured search_mode for this call."""
         return self.snapshot().searcher.search(query, top_k, mode)
 
-    def ask(self, question: str, top_k: int, mode: Mode | None = None) -> Answer:
-        return self.answerer.answer(question, self.search(question, top_k, mode))
+    def ask(self, question: str, top_k: int, mode: Mode | None = None, history: History = ()) -> Answer:
+        """The answer to a question, read as a follow-up of `history` when it is one."""
+        rewritten, hits, extractive = self._prepare(question, top_k, mode, history)
+        answer = extractive
+        if self.llm and extractive.found:
+            answer = self.llm.answer(rewritten or question, hits, fallback=extractive)
+        answer.rewritten_question = rewritten
+        return answer
+
+    def ask_stream(
+        self, question: str, top_k: int, mode: Mode | None = None, history: History = ()
+    ) -> Iterator[StreamEvent]:
+        """ask() as events: pieces of the answer as they are produced, then the whole Answer."""
+        rewritten, hits, extractive = self._prepare(question, top_k, mode, history)
+        if self.llm and extractive.found:
+            events = self.llm.stream(rewritten or question, hits, fallback=extractive)
+        else:
+            events = iter([*(Delta(piece) for piece in answer_pieces(extractive)), extractive])
+        for event in events:
+            if isinstance(event, Answer):
+                event.rewritten_question = rewritten
+            yield event
+
+    def _prepare(
+        self, question: str, top_k: int, mode: Mode | None, history: History
+    ) -> tuple[str | None, list[Hit], Answer]:
+        """The standalone question (None when the question stands alone), its hits and the extractive answer,
+        which also decides whether the documents hold an answer at all."""
+        rewritten = standalone(question, history)
+        query = rewritten or question
+        hits = self.search(query, top_k, mode)
+        return rewritten, hits, self.answerer.answer(query, hits)
 
     def documents(self) -> list[DocumentInfo]:
         return self.reader.documents()

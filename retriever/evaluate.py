@@ -135,18 +135,17 @@ def uit():
 DATASETS = {"alqac": ("ALQAC 2022", alqac), "uit": ("UIT regulations", uit)}
 
 
-def build_dataset_index(name: str, settings: Settings, embedder: Embedder):
-    """The dataset's index under /tmp/policyqa-eval/<name>, brought up to date (unchanged records are skipped,
-    so after the first run this only checks hashes)."""
+def build_dataset_index(name: str, index_dir: Path, settings: Settings, embedder: Embedder) -> list[Question]:
+    """Bring the dataset's index up to date (unchanged records are skipped, so after the first run this only
+    checks hashes) and return its questions."""
     # The one place retriever uses ingest: an evaluation index must be built exactly as ingest builds one.
     from ingest.pipeline import IngestPipeline
 
     records, questions = DATASETS[name][1]()
-    index_dir = CACHE / name
     started = time.perf_counter()
     report = IngestPipeline(settings, embedder).run_records(records, index_dir, progress=sys.stderr.isatty())
     print(f"{name} index at {index_dir}: {report.summary()} ({time.perf_counter() - started:.1f} s)", file=sys.stderr)
-    return index_dir, questions
+    return questions
 
 
 # -- metrics ------------------------------------------------------------------------------------------------------
@@ -218,7 +217,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m retriever.evaluate", description=__doc__.split("\n\n")[0])
     parser.add_argument("file", nargs="?", type=Path, help='JSONL of {"question", "answer_contains", "source"}')
     parser.add_argument("--dataset", choices=sorted(DATASETS), help="a public set from ../shared/eval instead")
-    parser.add_argument("--index", type=Path, help="index folder for FILE (default: $POLICYQA_INDEX_DIR or data/index)")
+    parser.add_argument("--index", type=Path, help="index folder (default for FILE: $POLICYQA_INDEX_DIR or data/index; "
+                        "for a dataset: /tmp/policyqa-eval/<dataset>)")
     parser.add_argument("--mode", default=None, help="comma list of dense,bm25,hybrid (default: the configured one)")
     parser.add_argument("--strip-diacritics", action="store_true", help="ask every question without diacritics")
     parser.add_argument("--search-only", action="store_true", help="skip /ask: retrieval metrics only")
@@ -234,7 +234,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown mode {', '.join(unknown)}; choose from {', '.join(MODES)}")
     embedder = CachedEmbedder(make_embedder(settings), CACHE / "vectors.sqlite")
     if args.dataset:
-        index_dir, questions = build_dataset_index(args.dataset, settings, embedder)
+        index_dir = args.index or CACHE / args.dataset
+        questions = build_dataset_index(args.dataset, index_dir, settings, embedder)
         title = DATASETS[args.dataset][0]
     else:
         index_dir, questions, title = settings.index_dir, load_jsonl(args.file), args.file.name

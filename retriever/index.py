@@ -171,7 +171,8 @@ class IndexWriter:
             shutil.copyfile(src / STORE, self._staging / STORE)
             self._vectors = faiss.read_index(str(src / VECTORS))
             # An older format or tokenizer is rebuilt by committing, even when no document changes.
-            if manifest["format"] != FORMAT_VERSION or manifest.get("lexical", {}).get("tokenizer") != lexical.TOKENIZER:
+            tokenizer = manifest.get("lexical", {}).get("tokenizer")
+            if manifest["format"] != FORMAT_VERSION or tokenizer != lexical.TOKENIZER:
                 self.changed = True
         else:
             self._vectors = faiss.IndexIDMap2(faiss.IndexFlatIP(self.dim))

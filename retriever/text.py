@@ -20,6 +20,7 @@ _CLOSING_QUOTES = "\"”»'"
 _HSPACE = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 
 
+@lru_cache(maxsize=1 << 16)  # called for every word of every text; the vocabulary is small
 def _canonical_tone(word: str) -> str:
     nfd = unicodedata.normalize("NFD", word)
     tones = [c for c in nfd if c in _TONES]
@@ -101,7 +102,6 @@ ABBREVIATIONS_FILE = Path(__file__).with_name("abbreviations.tsv")
 class _Unit:
     """One token of the text, with the lexical terms it stands for."""
 
-    surface: str  # as written, normalized
     terms: tuple[str, ...]  # the token lower-cased, then its parts when it is a compound
     expansion: tuple[str, ...] = ()  # syllables of the abbreviation's expansion, when it is one
     joined: bool = False  # only spaces separate it from the previous token (same phrase)
@@ -147,24 +147,28 @@ def _expansion_in(token: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1 << 16)  # called for every token of every passage; far fewer distinct ones
+def _analyse(surface: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(terms, expansion syllables) of one token as written."""
+    word = surface.lower()
+    parts = [p for p in _PARTS.split(word.rstrip("%")) if p]
+    expansion = _expansion_in(surface.rstrip("%"))
+    return (
+        (word, *parts) if len(parts) > 1 else (word,),
+        tuple(t.lower() for t in _TOKEN.findall(expansion)) if expansion else (),
+    )
+
+
 def _units(text: str) -> list[_Unit]:
     text = normalize(text)
     units: list[_Unit] = []
     previous_end = None
     for m in _TOKEN.finditer(text):
-        surface = m.group(0)
-        word = surface.lower()
-        parts = [p for p in _PARTS.split(word.rstrip("%")) if p]
-        expansion = _expansion_in(surface.rstrip("%"))
-        gap = text[previous_end : m.start()] if previous_end is not None else None
-        units.append(
-            _Unit(
-                surface=surface,
-                terms=(word, *parts) if len(parts) > 1 else (word,),
-                expansion=tuple(t.lower() for t in _TOKEN.findall(expansion)) if expansion else (),
-                joined=gap is not None and gap.strip(" ") == "",
-            )
-        )
+        terms, expansion = _analyse(m.group(0))
+        gap = text[previous_end : m.start()].strip(" ") if previous_end is not None else None
+        # "TP. Sầm Sơn": the full stop of an abbreviation does not end the phrase.
+        joined = gap == "" or (gap == "." and bool(units) and bool(units[-1].expansion))
+        units.append(_Unit(terms=terms, expansion=expansion, joined=joined))
         previous_end = m.end()
     return units
 
@@ -188,8 +192,8 @@ def lexical_tokens(text: str) -> list[str]:
         tokens.extend(f"{a} {b}" for a, b in zip(unit.expansion, unit.expansion[1:]))
         if i and unit.joined:
             before = units[i - 1]
-            tails = {before.terms[0], *before.expansion[-1:]}
-            heads = {unit.terms[0], *unit.expansion[:1]}
+            tails = dict.fromkeys((before.terms[0], *before.expansion[-1:]))
+            heads = dict.fromkeys((unit.terms[0], *unit.expansion[:1]))
             tokens.extend(f"{a} {b}" for a in tails for b in heads)
     return tokens
 

@@ -15,6 +15,12 @@ class Document:
     url: str | None = None
     publisher: str | None = None
     content_hash: str = ""
+    # Dates as "YYYY-MM-DD"; doc_type/doc_number/issuer only for legal documents ("Nghị định", "13/2023/NĐ-CP").
+    published_date: str | None = None
+    doc_type: str | None = None
+    doc_number: str | None = None
+    issuer: str | None = None
+    issued_date: str | None = None
 
 
 @dataclass
@@ -72,3 +78,18 @@ class Answer:
     citations: list[Citation] = field(default_factory=list)
     suggestions: list[Hit] = field(default_factory=list)  # closest documents when not found
     rewritten_question: str | None = None  # the standalone form of a follow-up question, when one was needed
+
+
+@dataclass
+class Delta:
+    """A piece of the answer text, sent while the answer is being produced."""
+
+    text: str
+
+
+@dataclass
+class Reset:
+    """The pieces sent so far are withdrawn: a generated answer failed and the extractive one follows."""
+
+
+StreamEvent = Delta | Reset | Answer  # a stream is Delta and Reset events, then one Answer, the whole of it

@@ -25,6 +25,7 @@ def test_long_keys_match_in_any_case_and_without_accents():
 def test_short_keys_match_only_as_written():
     # "tp", "tw" in lower case are not taken for abbreviations.
     assert "thành phố" in lexical_tokens("TP. Sầm Sơn")
+    assert "phố sầm" in lexical_tokens("TP. Sầm Sơn")  # the abbreviation's full stop does not end the phrase
     assert "thành" not in lexical_tokens("tp sầm sơn")
     assert expansion_of("tw") is None and expansion_of("TW") == "Trung ương"
 

@@ -1,0 +1,56 @@
+"""python -m retriever.evaluate: metric definitions, the vector cache, one evaluation through the Engine."""
+import json
+
+import pytest
+
+from ingest.pipeline import IngestPipeline, TextRecord
+from retriever.engine import Engine
+from retriever.evaluate import CachedEmbedder, Question, _ranking_metrics, evaluate, format_table, load_jsonl
+from retriever.settings import Settings
+from tests.retriever.fake_embedder import HashEmbedder
+
+
+def test_ranking_metrics():
+    m = _ranking_metrics([False, True, False, True], n_relevant=2, prefix="document")
+    assert m["document Recall@1"] == 0 and m["document Recall@5"] == 1
+    assert m["document MRR@10"] == 0.5
+    assert 0 < m["document nDCG@10"] < 1
+    assert _ranking_metrics([True], 1, "p")["p nDCG@10"] == pytest.approx(1.0)
+
+
+class Counting(HashEmbedder):
+    calls = 0
+
+    def embed_passages(self, texts):
+        self.calls += len(texts)
+        return super().embed_passages(texts)
+
+
+def test_cached_embedder_embeds_each_text_once(tmp_path):
+    inner = Counting()
+    cached = CachedEmbedder(inner, tmp_path / "v.sqlite")
+    first = cached.embed_passages(["một", "hai", "một"])
+    again = CachedEmbedder(inner, tmp_path / "v.sqlite").embed_passages(["hai", "một"])
+    assert inner.calls == 2
+    assert (first[1] == again[0]).all() and (first[0] == again[1]).all()
+    assert cached.name == inner.name
+
+
+def test_evaluate_through_the_engine(tmp_path):
+    records = [
+        TextRecord("a.txt", "Ngân sách", "Ngân sách nhà nước năm 2024 tăng 5%."),
+        TextRecord("b.txt", "Bảo hiểm", "Tỷ lệ bao phủ bảo hiểm y tế đạt 93%."),
+    ]
+    settings = Settings(index_dir=tmp_path)
+    IngestPipeline(settings, HashEmbedder()).run_records(records, tmp_path)
+    (tmp_path / "q.jsonl").write_text(
+        json.dumps({"question": "Tỷ lệ bao phủ bảo hiểm y tế đạt bao nhiêu?", "answer_contains": ["93%"], "source": "b.txt"})
+    )
+    questions = load_jsonl(tmp_path / "q.jsonl")
+    assert questions == [Question("Tỷ lệ bao phủ bảo hiểm y tế đạt bao nhiêu?", ["93%"], {"b.txt"})]
+    engine = Engine(settings, embedder=HashEmbedder(), index_dir=tmp_path)
+    results = {m: evaluate(engine, questions, m, answers=False, top_k=5) for m in ("bm25", "hybrid")}
+    assert results["bm25"]["hit@1"] == results["hybrid"]["document MRR@10"] == 1.0
+    assert results["hybrid"]["passage Recall@1"] == 1.0
+    table = format_table("t", results)
+    assert table.splitlines()[1].split() == ["bm25", "hybrid"] and "hit@1" in table
