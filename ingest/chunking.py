@@ -28,7 +28,6 @@ _HEADINGS = [
     (ARTICLE, re.compile(r"^(?:ĐIỀU|Điều)\s+\d+[a-zđ]?\s*(?:[.:]|$)")),
 ]
 _MARKDOWN = re.compile(r"^(#{1,6})\s+(\S.*)$")
-_BARE_HEADING = re.compile(r"^\S+\s+\S+[.:]?$")  # "Chương I" alone: its name is on the next line
 # Inside an article: clauses, then points.
 _LEVELS = [("Khoản", re.compile(r"^(\d{1,3})\.\s+\S")), ("Điểm", re.compile(r"^([a-zđ])\)\s+\S"))]
 _MAX_LABEL = 160
@@ -63,13 +62,15 @@ def _lines(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def _heading(line: str) -> tuple[int, str] | None:
+def _heading(line: str) -> tuple[int, str, bool] | None:
+    """(level, label, bare) of a heading line; bare when it is only "Chương I", its name on the next line."""
     m = _MARKDOWN.match(line)
     if m:
-        return len(m.group(1)), _label(m.group(2))
+        return len(m.group(1)), _label(m.group(2)), False
     for level, pattern in _HEADINGS:
-        if pattern.match(line):
-            return level, _label(line)
+        m = pattern.match(line)
+        if m:
+            return level, _label(line), m.end() >= len(line.rstrip(" .:"))
     return None
 
 
@@ -83,9 +84,9 @@ def _blocks(text: str) -> list[_Block]:
         start, end = lines[i]
         heading = _heading(text[start:end])
         if heading:
-            level, label = heading
+            level, label, bare = heading
             # "CHƯƠNG I" on one line, "NHỮNG QUY ĐỊNH CHUNG" on the next: one heading.
-            if level < ARTICLE and _BARE_HEADING.match(label) and i + 1 < len(lines):
+            if level < ARTICLE and bare and i + 1 < len(lines):
                 nxt = text[lines[i + 1][0] : lines[i + 1][1]]
                 if nxt.isupper() and not _heading(nxt):
                     label = _label(f"{label.rstrip('.:')}. {nxt}")

