@@ -2,6 +2,8 @@
 so embedding and search never block the event loop; the answer stream is produced in the thread pool too."""
 from __future__ import annotations
 
+import dataclasses
+
 import json
 import logging
 from collections.abc import AsyncIterator, Iterator
@@ -40,13 +42,13 @@ def health(request: Request) -> HealthResponse:
 
 @router.post("/search", response_model=SearchResponse)
 def search(body: SearchRequest, request: Request) -> SearchResponse:
-    hits = _engine(request).search(body.query, body.top_k, body.mode)
+    hits = _engine(request).search(body.query, body.top_k, body.mode, body.filters())
     return SearchResponse(hits=[HitOut.of(h) for h in hits])
 
 
 @router.post("/ask", response_model=AskResponse)
 def ask(body: AskRequest, request: Request) -> AskResponse:
-    return _ask_response(_engine(request).ask(body.question, body.top_k, body.mode, history=_history(body)))
+    return _ask_response(_engine(request).ask(body.question, body.top_k, body.mode, history=_history(body), filters=body.filters()))
 
 
 @router.post("/ask/stream", response_class=StreamingResponse)
@@ -54,7 +56,7 @@ async def ask_stream(body: AskRequest, request: Request) -> StreamingResponse:
     """Server-Sent Events: "delta" events ({"text": …}) as the answer is produced, "reset" when the text sent so
     far is withdrawn (a generated answer failed; the extractive one follows), then one "done" event whose data
     is the JSON /ask returns. An "error" event ({"detail": …}) ends a stream that failed."""
-    events = _engine(request).ask_stream(body.question, body.top_k, body.mode, history=_history(body))
+    events = _engine(request).ask_stream(body.question, body.top_k, body.mode, history=_history(body), filters=body.filters())
     return StreamingResponse(
         _sse(events),
         media_type="text/event-stream",
@@ -99,7 +101,6 @@ def _ask_response(answer: Answer) -> AskResponse:
 def documents(request: Request) -> DocumentsResponse:
     return DocumentsResponse(
         documents=[
-            DocumentOut(doc_id=d.doc_id, source=d.source, title=d.title, url=d.url, publisher=d.publisher, chunks=d.chunks)
-            for d in _engine(request).documents()
+            DocumentOut(**dataclasses.asdict(d), year=d.year) for d in _engine(request).documents()
         ]
     )

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from retriever.types import Citation, Hit
+from retriever.types import Citation, Filters, Hit
 
 MAX_TOP_K = 50
 MAX_TEXT = 2000
@@ -24,7 +24,26 @@ def _not_blank(value: str) -> str:
     return value.strip()
 
 
-class SearchRequest(_Request):
+class _Filtered(_Request):
+    """Optional restrictions to some documents, sent at the top level of /search and /ask bodies."""
+
+    doc_type: str | None = Field(default=None, max_length=100, description='e.g. "Nghị định", "Quyết định"')
+    year_from: int | None = Field(default=None, ge=1900, le=2100)
+    year_to: int | None = Field(default=None, ge=1900, le=2100)
+    publisher: str | None = Field(default=None, max_length=200)
+    source: str | None = Field(default=None, max_length=1000, description='a source, or a folder prefix ending "/"')
+
+    @model_validator(mode="after")
+    def _years_in_order(self):
+        if self.year_from is not None and self.year_to is not None and self.year_from > self.year_to:
+            raise ValueError("year_from must not be after year_to")
+        return self
+
+    def filters(self) -> Filters:
+        return Filters(self.doc_type, self.year_from, self.year_to, self.publisher, self.source)
+
+
+class SearchRequest(_Filtered):
     query: str = Field(min_length=1, max_length=MAX_TEXT)
     top_k: int = Field(default=5, ge=1, le=MAX_TOP_K)
     mode: SearchMode = None
@@ -37,7 +56,7 @@ class Turn(_Request):
     content: str = Field(max_length=20_000)
 
 
-class AskRequest(_Request):
+class AskRequest(_Filtered):
     question: str = Field(min_length=1, max_length=MAX_TEXT)
     top_k: int = Field(default=5, ge=1, le=MAX_TOP_K)
     mode: SearchMode = None
@@ -56,6 +75,11 @@ class HitOut(BaseModel):
     score: float
     publisher: str | None = None
     section: str = ""
+    published_date: str | None = None
+    doc_type: str | None = None
+    doc_number: str | None = None
+    issuer: str | None = None
+    issued_date: str | None = None
 
     @classmethod
     def of(cls, hit: Hit) -> "HitOut":
@@ -69,6 +93,11 @@ class HitOut(BaseModel):
             score=round(hit.score, 4),
             publisher=hit.publisher,
             section=hit.section,
+            published_date=hit.published_date,
+            doc_type=hit.doc_type,
+            doc_number=hit.doc_number,
+            issuer=hit.issuer,
+            issued_date=hit.issued_date,
         )
 
 
@@ -122,6 +151,12 @@ class DocumentOut(BaseModel):
     url: str | None
     publisher: str | None = None
     chunks: int
+    published_date: str | None = None
+    doc_type: str | None = None
+    doc_number: str | None = None
+    issuer: str | None = None
+    issued_date: str | None = None
+    year: int | None = None
 
 
 class DocumentsResponse(BaseModel):

@@ -43,6 +43,9 @@ def main(argv: list[str] | None = None) -> int:
     except IndexUnavailable as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
+    except OSError as e:  # disk full, permissions: the previous index version stays live
+        print(f"error: could not write the index ({e}); the previous version is unchanged", file=sys.stderr)
+        return 1
     return 0
 
 if __name__ == "__main__":

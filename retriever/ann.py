@@ -46,6 +46,13 @@ def auto_nlist(n: int) -> int:
     return int(max(1, min(nlist, n // 39 or 1, 65536)))
 
 
+def nprobe_for(nlist: int, settings) -> int:
+    """Lists searched per query: settings.nprobe, or with 0 (automatic) a quarter of the lists. Passage vectors
+    of e5 sit in a narrow cone (mean cosine 0.84) where neighbours spread over many lists: on vectors calibrated
+    on real ones, recall@10 ≥ 0.95 took a quarter of 4,096 lists at 1M vectors (bench: python -m bench ann)."""
+    return max(1, min(settings.nprobe or nlist // 4, nlist))
+
+
 def kind_of(index: faiss.Index) -> str:
     inner = faiss.downcast_index(index.index) if isinstance(index, faiss.IndexIDMap) else index
     if isinstance(inner, faiss.IndexIVF):
@@ -93,14 +100,15 @@ def build_vector_index(vectors: np.ndarray, ids: np.ndarray, settings, kind: str
         else:
             raise ValueError(f"ivf_encoding must be flat or sq8, not {settings.ivf_encoding!r}")
         train = vectors
-        if n > settings.ivf_train_size:
-            pick = np.random.default_rng(0).choice(n, settings.ivf_train_size, replace=False)
+        train_size = max(settings.ivf_train_size, 40 * nlist)  # k-means wants ≥ 39 points per list
+        if n > train_size:
+            pick = np.random.default_rng(0).choice(n, train_size, replace=False)
             train = vectors[np.sort(pick)]
         index.cp.max_points_per_centroid = max(39, len(train) // nlist + 1)
         index.train(train)
         index.set_direct_map_type(faiss.DirectMap.Hashtable)  # reconstruct(id) and remove_ids by any id
         _add_in_batches(index, vectors, ids)
-        index.nprobe = min(settings.nprobe, nlist)
+        index.nprobe = nprobe_for(nlist, settings)
         return index
     if kind == "hnsw":
         hnsw = faiss.IndexHNSWFlat(d, settings.hnsw_m, faiss.METRIC_INNER_PRODUCT)
@@ -121,7 +129,7 @@ def configure_search(index: faiss.Index, settings) -> faiss.Index:
     faiss.omp_set_num_threads(getattr(settings, "search_threads", 1))
     inner = faiss.downcast_index(index.index) if isinstance(index, faiss.IndexIDMap) else index
     if isinstance(inner, faiss.IndexIVF):
-        inner.nprobe = min(settings.nprobe, inner.nlist)
+        inner.nprobe = nprobe_for(inner.nlist, settings)
     elif isinstance(inner, faiss.IndexHNSW):
         inner.hnsw.efSearch = settings.ef_search
     return index

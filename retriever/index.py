@@ -42,8 +42,8 @@ from retriever.types import Chunk, Document, Hit
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 2  # 2: bm25/ and document signatures
-READABLE_BY_WRITER = (1, FORMAT_VERSION)  # a writer upgrades an older version on its next commit
+FORMAT_VERSION = 3  # 2: bm25/ and document signatures; 3: document dates, type, number, issuer
+READABLE_BY_WRITER = (1, 2, FORMAT_VERSION)  # a writer upgrades an older version on its next commit
 VECTORS = "vectors.faiss"
 STORE = "store.sqlite"
 LEXICAL = "bm25"
@@ -58,7 +58,12 @@ CREATE TABLE IF NOT EXISTS documents (
     url TEXT,
     publisher TEXT,
     content_hash TEXT NOT NULL,
-    ingested_at REAL NOT NULL
+    ingested_at REAL NOT NULL,
+    published_date TEXT,
+    doc_type TEXT,
+    doc_number TEXT,
+    issuer TEXT,
+    issued_date TEXT
 );
 CREATE TABLE IF NOT EXISTS chunks (
     id INTEGER PRIMARY KEY,
@@ -98,6 +103,20 @@ class DocumentInfo:
     url: str | None
     publisher: str | None
     chunks: int
+    published_date: str | None = None
+    doc_type: str | None = None
+    doc_number: str | None = None
+    issuer: str | None = None
+    issued_date: str | None = None
+
+    @property
+    def year(self) -> int | None:
+        """The year a filter on dates uses: of issue for legal documents, of publication otherwise."""
+        date = self.issued_date or self.published_date
+        return int(date[:4]) if date and date[:4].isdigit() else None
+
+
+METADATA_COLUMNS = ("published_date", "doc_type", "doc_number", "issuer", "issued_date")
 
 
 def _sha256(path: Path) -> str:
@@ -179,6 +198,11 @@ class IndexWriter:
         self._db = sqlite3.connect(self._staging / STORE)
         self._db.execute("PRAGMA foreign_keys = ON")
         self._db.executescript(_SCHEMA)
+        # Versions of format < 3 lack the metadata columns; add them so their documents carry NULLs.
+        have = {row[1] for row in self._db.execute("PRAGMA table_info(documents)")}
+        for column in METADATA_COLUMNS:
+            if column not in have:
+                self._db.execute(f"ALTER TABLE documents ADD COLUMN {column} TEXT")
         return self
 
     def __exit__(self, *exc) -> None:
@@ -225,9 +249,10 @@ class IndexWriter:
             raise ValueError(f"vectors have dimension {vectors.shape[1]}, the index {self.dim}")
         self.delete(doc.source)
         self._db.execute(
-            "INSERT INTO documents(doc_id, source, title, url, publisher, content_hash, ingested_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (doc.doc_id, doc.source, doc.title, doc.url, doc.publisher, doc.content_hash, time.time()),
+            "INSERT INTO documents(doc_id, source, title, url, publisher, content_hash, ingested_at, "
+            + ", ".join(METADATA_COLUMNS) + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (doc.doc_id, doc.source, doc.title, doc.url, doc.publisher, doc.content_hash, time.time())
+            + tuple(getattr(doc, c) for c in METADATA_COLUMNS),
         )
         ids = []
         for c in chunks:
@@ -372,8 +397,9 @@ class IndexReader:
         self._db_lock = threading.Lock()
         with self._db_lock:
             rows = self._db.execute(
-                "SELECT d.doc_id, d.source, d.title, d.url, d.publisher, COUNT(c.id) FROM documents d"
-                " LEFT JOIN chunks c ON c.doc_id = d.doc_id GROUP BY d.doc_id ORDER BY d.source"
+                "SELECT d.doc_id, d.source, d.title, d.url, d.publisher, COUNT(c.id), "
+                + ", ".join(f"d.{c}" for c in METADATA_COLUMNS)
+                + " FROM documents d LEFT JOIN chunks c ON c.doc_id = d.doc_id GROUP BY d.doc_id ORDER BY d.source"
             ).fetchall()
         self._documents = {r[0]: DocumentInfo(*r) for r in rows}
 
@@ -446,6 +472,7 @@ class IndexReader:
             publisher=doc.publisher,
             section=section,
             position=position,
+            **{c: getattr(doc, c) for c in METADATA_COLUMNS},
         )
 
     def close(self) -> None:

@@ -13,11 +13,11 @@ import numpy as np
 
 from retriever import dedup
 from retriever.embedders import Embedder
-from retriever.index import IndexReader
+from retriever.index import DocumentInfo, IndexReader
 from retriever.rerank import Reranker
 from retriever.settings import Settings
 from retriever.text import expand_abbreviations, has_diacritics, normalize, restore_diacritics
-from retriever.types import Hit
+from retriever.types import Filters, Hit
 
 Mode = Literal["dense", "bm25", "hybrid"]
 # Unaccented queries get their accents back from this many of the best BM25 passages before being embedded.
@@ -156,18 +156,57 @@ class SearchService:
             lexical_weight=settings.lexical_weight,
             candidates=settings.fusion_candidates,
         )
+        self.reader = reader
         self.searchers: dict[str, Searcher] = {"dense": dense, "bm25": lexical, "hybrid": hybrid}
         self.default_mode: Mode = settings.search_mode
         self.duplicate_threshold = settings.duplicate_threshold
         self.reranker = reranker
         self.rerank_candidates = settings.rerank_candidates
 
-    def search(self, query: str, top_k: int, mode: Mode | None = None) -> list[Hit]:
+    def search(self, query: str, top_k: int, mode: Mode | None = None, filters: Filters | None = None) -> list[Hit]:
         n = top_k + DUPLICATE_SLACK
         if self.reranker is not None:
             n = max(n, self.rerank_candidates)
-        hits = self.searchers[mode or self.default_mode].search(query, n)
+        searcher = self.searchers[mode or self.default_mode]
+        if filters:
+            hits = self._filtered(searcher, query, n, filters)
+        else:
+            hits = searcher.search(query, n)
         hits = dedup.collapse(hits, lambda h: h.text, self.duplicate_threshold)
         if self.reranker is not None:
             hits = self.reranker.rerank(normalize(query), hits[: self.rerank_candidates])
         return hits[:top_k]
+
+    def _filtered(self, searcher: Searcher, query: str, n: int, filters: Filters) -> list[Hit]:
+        """Hits of the allowed documents only. Candidates are widened until n pass the filter or the whole
+        index was searched, so a narrow filter still finds its few documents."""
+        allowed = {d.doc_id for d in self.reader.documents() if matches(d, filters)}
+        if not allowed:
+            return []
+        total = self.reader.chunk_count
+        wanted = max(n * 4, 50)
+        while True:
+            kept = [h for h in searcher.search(query, min(wanted, total)) if h.doc_id in allowed]
+            if len(kept) >= n or wanted >= total:
+                return kept[:n]
+            wanted *= 4
+
+
+def matches(doc: DocumentInfo, filters: Filters) -> bool:
+    if filters.doc_type and (doc.doc_type or "").casefold() != filters.doc_type.casefold():
+        return False
+    if filters.publisher and (doc.publisher or "").casefold() != filters.publisher.casefold():
+        return False
+    if filters.source:
+        prefix = filters.source.endswith("/")
+        if not (doc.source.startswith(filters.source) if prefix else doc.source == filters.source):
+            return False
+    if filters.year_from is not None or filters.year_to is not None:
+        year = doc.year
+        if year is None:
+            return False
+        if filters.year_from is not None and year < filters.year_from:
+            return False
+        if filters.year_to is not None and year > filters.year_to:
+            return False
+    return True

@@ -55,6 +55,12 @@ class Hit:
     # thresholds such as "is there an answer at all" use it. None when the search did not embed the query.
     dense_score: float | None = None
     row_id: int | None = None  # the chunk's row id in the index version it came from; internal
+    # The document's metadata, carried in every hit (dates as "YYYY-MM-DD").
+    published_date: str | None = None
+    doc_type: str | None = None
+    doc_number: str | None = None
+    issuer: str | None = None
+    issued_date: str | None = None
 
 
 @dataclass
@@ -93,3 +99,17 @@ class Reset:
 
 
 StreamEvent = Delta | Reset | Answer  # a stream is Delta and Reset events, then one Answer, the whole of it
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Restrictions of a search to some documents; None means no restriction on that field."""
+
+    doc_type: str | None = None  # "Nghị định", "Quyết định", … compared without case
+    year_from: int | None = None  # of issue for legal documents, of publication otherwise
+    year_to: int | None = None
+    publisher: str | None = None  # compared without case
+    source: str | None = None  # a source exactly, or a folder prefix ending in "/"
+
+    def __bool__(self) -> bool:
+        return any(v is not None for v in (self.doc_type, self.year_from, self.year_to, self.publisher, self.source))

@@ -85,3 +85,10 @@ def test_malformed_json_is_4xx(client):
 def test_openapi_docs_are_served(client):
     assert client.get("/docs").status_code == 200
     assert "/ask" in client.get("/openapi.json").json()["paths"]
+
+
+def test_filters_are_accepted_and_validated(client):
+    hits = client.post("/search", json={"query": "chuyển đổi số", "publisher": "nhandan.vn"}).json()["hits"]
+    assert hits and {h["source"] for h in hits} == {"003_02f4682a8e564762.txt"}
+    assert client.post("/search", json={"query": "x", "year_from": 2025, "year_to": 2020}).status_code == 422
+    assert client.post("/ask", json={"question": "x?", "year_from": "năm ngoái"}).status_code == 422

@@ -1,0 +1,42 @@
+"""schemathesis against /openapi.json of the real server: generated requests, valid and invalid, never get a
+5xx, and every response matches the documented schema."""
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, given, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import response_schema_conformance
+
+from tests.conftest import start_api, stop
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def fuzzed_api(sample_index):
+    # No rate limit: the fuzzer is one client sending hundreds of requests on purpose.
+    proc, url = start_api(sample_index, env={"POLICYQA_RATE_LIMIT_PER_MINUTE": "0"})
+    yield url
+    stop(proc)
+
+
+OPERATIONS = [
+    ("GET", "/health"), ("GET", "/documents"), ("POST", "/search"), ("POST", "/ask"), ("POST", "/ask/stream"),
+    ("POST", "/feedback"), ("POST", "/documents"), ("DELETE", "/documents/{doc_id}"),
+]
+
+
+@pytest.fixture(scope="module")
+def api_schema(fuzzed_api):
+    return schemathesis.openapi.from_url(f"{fuzzed_api}/openapi.json")
+
+
+@pytest.mark.parametrize("method, path", OPERATIONS)
+def test_no_5xx_and_responses_match_the_schema(api_schema, method, path):
+    operation = api_schema[path][method]
+
+    @settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+    @given(case=operation.as_strategy())
+    def check(case):
+        case.call_and_validate(checks=[not_a_server_error, response_schema_conformance], timeout=60)
+
+    check()

@@ -1,0 +1,151 @@
+"""The vector index by corpus size: exact below the threshold, IVF or HNSW above; recall, deletes, updates."""
+from __future__ import annotations
+
+import faiss
+import numpy as np
+import pytest
+
+from retriever import ann
+from retriever.settings import Settings
+
+DIM = 64
+
+
+def clustered(n: int, seed: int = 0, clusters: int = 400) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    centers = rng.standard_normal((clusters, DIM)).astype(np.float32)
+    x = centers[rng.integers(0, clusters, n)] + 0.6 * rng.standard_normal((n, DIM)).astype(np.float32)
+    return x / np.linalg.norm(x, axis=1, keepdims=True)
+
+
+@pytest.fixture(scope="module")
+def data() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    x = clustered(6000)
+    ids = np.arange(10, 10 + len(x), dtype=np.int64) * 3  # chunk row ids: any int64, not positions
+    queries = clustered(100, seed=1)
+    return x, ids, queries
+
+
+def exact_top(x, ids, queries, k=10):
+    return ids[np.argsort(-(queries @ x.T), axis=1)[:, :k]]
+
+
+def settings(**kw) -> Settings:
+    return Settings(**{"ann_threshold": 1000, **kw})
+
+
+def test_kind_by_size():
+    s = Settings()
+    assert ann.choose_kind(10, s) == "flat"
+    assert ann.choose_kind(s.ann_threshold - 1, s) == "flat"
+    assert ann.choose_kind(s.ann_threshold, s) == s.ann_index
+    assert ann.choose_kind(10**6, s.model_copy(update={"ann_index": "hnsw"})) == "hnsw"
+
+
+def test_auto_nlist():
+    assert ann.auto_nlist(1_000_000) == 4096
+    assert ann.auto_nlist(100_000) == 1024
+    assert ann.auto_nlist(1000) <= 1000 // 39
+
+
+@pytest.mark.parametrize("kind", ["flat", "ivf", "hnsw"])
+def test_recall_against_exact(data, kind):
+    x, ids, queries = data
+    s = settings(nprobe=64, ef_search=64)  # nlist 256 here: a quarter of the lists
+    index = ann.build_vector_index(x, ids, s, kind)
+    assert ann.kind_of(index) == kind and index.ntotal == len(x)
+    _, found = index.search(queries, 10)
+    recall = ann.recall_at_k(exact_top(x, ids, queries), found)
+    assert recall >= (0.999 if kind == "flat" else 0.9), recall
+    # Stored ids come back, and reconstruct works by id (approximately for 8-bit codes).
+    assert np.allclose(index.reconstruct(int(ids[5])), x[5], atol=0.02)
+
+
+def test_built_by_size(data):
+    x, ids, _ = data
+    assert ann.kind_of(ann.build_vector_index(x[:500], ids[:500], settings())) == "flat"
+    assert ann.kind_of(ann.build_vector_index(x, ids, settings())) == "ivf"
+
+
+def test_ivf_deletes_in_place(data):
+    x, ids, queries = data
+    index = ann.build_vector_index(x, ids, settings(nprobe=64), "ivf")
+    gone = np.ascontiguousarray(ids[:3000:3])
+    index.remove_ids(faiss.IDSelectorArray(len(gone), faiss.swig_ptr(gone)))
+    assert index.ntotal == len(x) - len(gone)
+    _, found = index.search(queries, 10)
+    assert not set(found.ravel().tolist()) & set(gone.tolist())
+
+
+def exact_index(x, ids) -> faiss.Index:
+    index = faiss.IndexIDMap2(faiss.IndexFlatIP(DIM))
+    index.add_with_ids(x, ids)
+    return index
+
+
+def test_update_below_threshold_is_the_exact_index(data):
+    x, ids, _ = data
+    exact = exact_index(x[:500], ids[:500])
+    index, how = ann.update_vector_index(None, exact, settings())
+    assert index is exact and how == "flat"
+
+
+def test_update_ivf_in_place_then_retrain_when_grown(data):
+    x, ids, queries = data
+    s = settings(nprobe=64)
+    exact = exact_index(x[:3000], ids[:3000])
+    first, how = ann.update_vector_index(None, exact, s)
+    assert how == "rebuilt" and ann.kind_of(first) == "ivf"
+    # A commit replaces 100 passages (removed under old ids, written under new ones) and adds 200.
+    removed = ids[:100]
+    exact.remove_ids(faiss.IDSelectorArray(len(removed), faiss.swig_ptr(np.ascontiguousarray(removed))))
+    exact.add_with_ids(x[3000:3300], ids[3000:3300])
+    second, how = ann.update_vector_index(first, exact, s, removed_ids=removed, added_ids=ids[3000:3300])
+    assert how == "updated" and second.ntotal == exact.ntotal == 3200
+    _, found = second.search(queries, 10)
+    assert not set(found.ravel().tolist()) & set(removed.tolist())
+    live_x = np.vstack([x[100:3300]])
+    assert ann.recall_at_k(exact_top(live_x, ids[100:3300], queries), found) >= 0.9
+    # Grown 6,000 / 3,000 with nlist fixed by size: auto nlist changes 2× or more → retrained.
+    big = exact_index(x, ids)
+    third, how = ann.update_vector_index(second, big, s.model_copy(update={"ann_threshold": 100}),
+                                         added_ids=ids[3300:])
+    assert how in ("updated", "rebuilt") and third.ntotal == len(x)
+
+
+def test_hnsw_appends_and_rebuilds_on_delete(data):
+    x, ids, queries = data
+    s = settings(ann_index="hnsw", ef_search=64)
+    exact = exact_index(x[:2000], ids[:2000])
+    first, how = ann.update_vector_index(None, exact, s)
+    assert how == "rebuilt" and ann.kind_of(first) == "hnsw"
+    exact.add_with_ids(x[2000:2500], ids[2000:2500])
+    second, how = ann.update_vector_index(first, exact, s, added_ids=ids[2000:2500])
+    assert how == "updated" and second.ntotal == 2500
+    gone = np.ascontiguousarray(ids[:50])
+    exact.remove_ids(faiss.IDSelectorArray(len(gone), faiss.swig_ptr(gone)))
+    third, how = ann.update_vector_index(second, exact, s, removed_ids=gone)
+    assert how == "rebuilt" and third.ntotal == 2450  # HNSW cannot remove: rebuilt from the exact vectors
+    _, found = third.search(queries, 10)
+    assert not set(found.ravel().tolist()) & set(gone.tolist())
+
+
+def test_describe(data):
+    x, ids, _ = data
+    d = ann.describe(ann.build_vector_index(x, ids, settings(nprobe=8), "ivf"))
+    assert d["kind"] == "ivf" and d["nprobe"] == 8 and d["encoding"] == "sq8" and d["ntotal"] == len(x)
+
+
+def test_round_trip_through_a_file(data, tmp_path):
+    x, ids, queries = data
+    index = ann.build_vector_index(x, ids, settings(nprobe=32), "ivf")
+    faiss.write_index(index, str(tmp_path / "ann.faiss"))
+    loaded = ann.configure_search(faiss.read_index(str(tmp_path / "ann.faiss")), settings(nprobe=32))
+    assert np.array_equal(loaded.search(queries, 10)[1], index.search(queries, 10)[1])
+    assert np.allclose(loaded.reconstruct(int(ids[7])), x[7], atol=0.02)
+
+
+def test_nprobe_automatic_is_a_quarter_of_the_lists():
+    assert ann.nprobe_for(4096, Settings()) == 1024
+    assert ann.nprobe_for(4096, Settings(nprobe=64)) == 64
+    assert ann.nprobe_for(16, Settings(nprobe=64)) == 16
