@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from retriever.places import find_places, place_names
-from retriever.text import fold, has_diacritics, normalize, sentence_spans
+from retriever.text import fold, has_diacritics, normalize, sentence_spans, underthesea_tools
 from retriever.types import Answer, Citation, Hit
 
 NOT_FOUND = "Xin lỗi, các tài liệu hiện có không chứa thông tin để trả lời câu hỏi này."
@@ -162,7 +162,7 @@ def _word_bigrams(question: str) -> set[str]:
     A bigram across two words ("hóa kéo" in "Thanh Hóa kéo dài") that no passage has says nothing; a word no
     passage has ("dân số") says the passages are about something else. The segmenter needs diacritics.
     """
-    from underthesea import word_tokenize  # loaded on first use, like the sentence splitter
+    _, word_tokenize = underthesea_tools()
 
     bigrams = set()
     for word in word_tokenize(question):

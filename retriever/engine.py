@@ -22,6 +22,7 @@ from retriever.llm import LLMAnswerer
 from retriever.rerank import Reranker, make_reranker
 from retriever.search import Mode, SearchService
 from retriever.settings import Settings
+from retriever.text import underthesea_tools
 from retriever.types import Answer, Delta, Filters, Hit, StreamEvent
 
 log = logging.getLogger(__name__)
@@ -46,6 +47,7 @@ class Engine:
         )
         # Generated answers when a model is configured (ChatOpenAI is imported only then).
         self.llm = LLMAnswerer(settings) if settings.llm_base_url and settings.llm_model else None
+        underthesea_tools()  # load the Vietnamese splitters now, not on the first (and concurrent) requests
         self._snapshot = self._load()
         self._reload_lock = threading.Lock()
         self._checked_at = time.monotonic()

@@ -3,6 +3,7 @@ administrative abbreviations (the table is abbreviations.tsv beside this file)."
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -57,12 +58,32 @@ def has_diacritics(text: str) -> bool:
     return fold(text) != text.lower()
 
 
+_UNDERTHESEA_LOCK = threading.Lock()
+_underthesea: tuple | None = None
+
+
+def underthesea_tools() -> tuple:
+    """underthesea's (sent_tokenize, word_tokenize), loaded once. Its models load lazily into globals on the first
+    call, and two threads making that first call at once break each other; so the first calls happen here, under
+    a lock."""
+    global _underthesea
+    if _underthesea is None:
+        with _UNDERTHESEA_LOCK:
+            if _underthesea is None:
+                from underthesea import sent_tokenize, word_tokenize
+
+                sent_tokenize("Khởi động. Xong.")
+                word_tokenize("Khởi động bộ tách từ")
+                _underthesea = (sent_tokenize, word_tokenize)
+    return _underthesea
+
+
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) offsets of the sentences of text; a line break always ends a sentence.
 
     underthesea's Punkt-style splitter knows Vietnamese abbreviations ("TP. Sầm Sơn" is one sentence).
     """
-    from underthesea import sent_tokenize  # imported on first use: it loads its model data
+    sent_tokenize, _ = underthesea_tools()
 
     spans: list[tuple[int, int]] = []
     offset = 0
