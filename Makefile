@@ -7,7 +7,7 @@ INDEX ?= data/index
 API_PORT ?= 8000
 UI_PORT ?= 8501
 
-.PHONY: install run test eval index clean
+.PHONY: install run test eval index bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -28,15 +28,13 @@ $(CHROMIUM):
 	$(SUDO) apt-get update -qq
 	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
 
-install: $(STAMP) $(CHROMIUM)
+install: $(STAMP)
 
-$(INDEX)/CURRENT: | $(STAMP)
-	$(PY) -m ingest corpus/ --index $(INDEX)
-
+# Incremental: a second run reads nothing that did not change, and upgrades an index of an older format.
 index: install
-	$(PY) -m ingest corpus/ --index $(INDEX)
+	$(PY) -m ingest corpus/ --index $(INDEX) --quiet
 
-run: install $(INDEX)/CURRENT
+run: index
 	@echo "API: http://127.0.0.1:$(API_PORT)  (docs: http://127.0.0.1:$(API_PORT)/docs)"
 	@echo "UI:  http://127.0.0.1:$(UI_PORT)"
 	@trap 'kill 0' INT TERM EXIT; \
@@ -46,11 +44,16 @@ run: install $(INDEX)/CURRENT
 		--browser.gatherUsageStats false & \
 	wait
 
-test: install
+test: install $(CHROMIUM)
 	$(PY) -m pytest
 
-eval: install $(INDEX)/CURRENT
+eval: index
 	$(PY) -m retriever.evaluate ../shared/eval/seed_dev.jsonl --index $(INDEX)
+
+# Benchmarks of the issue "Performance and scale" (python -m bench --help); BENCH picks one, e.g. BENCH=ann.
+BENCH ?= all
+bench: install
+	$(PY) -m bench $(BENCH)
 
 clean:
 	rm -rf $(VENV) data .pytest_cache
