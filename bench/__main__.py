@@ -63,6 +63,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--passages", type=int, default=1_000_000)
     p.add_argument("--index", type=Path, help="where to build it (default: a temporary folder)")
     p.add_argument("--keep", action="store_true")
+    p.add_argument("--bm25-passages", type=int, default=100_000,
+                   help="BM25 over this many passages only (retriever/lexical.py needs >18 GB at 1M)")
 
     sub.add_parser("all", help="a quick pass over embed, ingest, query and ann")
     args = parser.parse_args(argv)
@@ -97,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "scale":
         from bench import scale
 
-        scale.run(passages=args.passages, index=args.index, keep=args.keep)
+        scale.run(passages=args.passages, index=args.index, keep=args.keep, bm25_passages=args.bm25_passages)
     elif args.command == "all":
         from bench import ann, embed, ingest, query
 
