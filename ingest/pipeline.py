@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -117,7 +117,7 @@ class IngestPipeline:
     def delete(self, sources: list[str], index_dir: Path | None = None) -> IngestReport:
         """Remove documents and all their passages; a source that is not indexed is reported as skipped."""
         report = IngestReport()
-        with IndexWriter(index_dir or self.settings.index_dir, self.embedder.name, self.embedder.dim) as writer:
+        with IndexWriter(index_dir or self.settings.index_dir, self.embedder.name, self.embedder.dim, settings=self.settings) as writer:
             for source in sources:
                 if writer.delete(source):
                     report.deleted.append(source)
@@ -130,7 +130,7 @@ class IngestPipeline:
     def run(self, paths: list[Path], index_dir: Path | None = None, progress: bool = False) -> IngestReport:
         report = IngestReport()
         files = discover(paths)
-        with IndexWriter(index_dir or self.settings.index_dir, self.embedder.name, self.embedder.dim) as writer:
+        with IndexWriter(index_dir or self.settings.index_dir, self.embedder.name, self.embedder.dim, settings=self.settings) as writer:
             bar = tqdm(files, desc="ingest", unit="file", disable=not progress, file=sys.stderr)
             for path, source in bar:
                 bar.set_postfix_str(f"{report.chunks} chunks", refresh=False)
@@ -163,11 +163,31 @@ class IngestPipeline:
         self, records: Iterable[TextRecord], index_dir: Path | None = None, progress: bool = False
     ) -> IngestReport:
         """Like run(), for documents given as text. The text is taken as clean: no page furniture is removed.
-        Passages of several small records are embedded together, in batches of `embed_batch_size`."""
-        report = IngestReport()
-        pending: list[tuple[Document, list[Chunk], bool]] = []
 
-        def write_pending(writer: IndexWriter) -> None:
+        Passages of several records are embedded together (`ingest_group_passages` at a time, so the embedder can
+        sort them by length), and a long stream is committed every `ingest_commit_every` written documents: a
+        run stopped after hours keeps what it committed, and running it again skips those by their hash."""
+        report = IngestReport()
+        records = iter(records)
+        bar = tqdm(desc="ingest", unit="doc", disable=not progress, file=sys.stderr)
+        done = False
+        while not done:
+            with IndexWriter(
+                index_dir or self.settings.index_dir, self.embedder.name, self.embedder.dim, settings=self.settings
+            ) as writer:
+                done = self._write_records(writer, records, report, bar)
+                if writer.changed:
+                    report.near_duplicates += writer.near_duplicates(self.settings.near_duplicate_threshold)
+                    report.version = writer.commit()
+        bar.close()
+        return report
+
+    def _write_records(self, writer: IndexWriter, records: Iterator[TextRecord], report: IngestReport, bar) -> bool:
+        """Write records until `ingest_commit_every` documents are written (False) or the records end (True)."""
+        pending: list[tuple[Document, list[Chunk], bool]] = []
+        written = 0
+
+        def write_pending() -> None:
             passages = [self.passage_text(doc, c) for doc, chunks, _ in pending for c in chunks]
             vectors = self.embedder.embed_passages(passages)
             offset = 0
@@ -178,32 +198,34 @@ class IngestPipeline:
                 (report.updated if updated else report.added).append(doc.source)
             pending.clear()
 
-        with IndexWriter(index_dir or self.settings.index_dir, self.embedder.name, self.embedder.dim) as writer:
-            for record in tqdm(records, desc="ingest", unit="doc", disable=not progress, file=sys.stderr):
-                title, text = normalize(record.title), normalize(record.text)
-                if not text:
-                    report.skipped.append((record.source, "no text"))
-                    continue
-                content = f"{title}\0{text}".encode()
-                content_hash = hashlib.sha256(self._fingerprint() + b"\0" + content).hexdigest()
-                previous = writer.content_hash(record.source)
-                if previous == content_hash:
-                    report.unchanged.append(record.source)
-                    continue
-                doc = Document(
-                    doc_id=doc_id_for(record.source),
-                    source=record.source,
-                    title=title,
-                    text=text,
-                    url=record.url,
-                    content_hash=content_hash,
-                )
-                chunks = chunk_text(doc.doc_id, text, self.settings.chunk_size, self.settings.chunk_overlap)
-                pending.append((doc, chunks, previous is not None))
-                if sum(len(c) for _, c, _ in pending) >= self.settings.embed_batch_size:
-                    write_pending(writer)
-            write_pending(writer)
-            if writer.changed:
-                report.near_duplicates = writer.near_duplicates(self.settings.near_duplicate_threshold)
-                report.version = writer.commit()
-        return report
+        every = self.settings.ingest_commit_every
+        for record in records:
+            bar.update()
+            title, text = normalize(record.title), normalize(record.text)
+            if not text:
+                report.skipped.append((record.source, "no text"))
+                continue
+            content = f"{title}\0{text}".encode()
+            content_hash = hashlib.sha256(self._fingerprint() + b"\0" + content).hexdigest()
+            previous = writer.content_hash(record.source)
+            if previous == content_hash:
+                report.unchanged.append(record.source)
+                continue
+            doc = Document(
+                doc_id=doc_id_for(record.source),
+                source=record.source,
+                title=title,
+                text=text,
+                url=record.url,
+                content_hash=content_hash,
+            )
+            chunks = chunk_text(doc.doc_id, text, self.settings.chunk_size, self.settings.chunk_overlap)
+            pending.append((doc, chunks, previous is not None))
+            written += 1
+            if sum(len(c) for _, c, _ in pending) >= self.settings.ingest_group_passages:
+                write_pending()
+            if every and written >= every:
+                write_pending()
+                return False
+        write_pending()
+        return True

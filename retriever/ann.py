@@ -27,6 +27,8 @@ a better graph costs a longer build still. Hence the default: ivf with 8-bit cod
 from __future__ import annotations
 
 import math
+import os
+from contextlib import contextmanager
 
 import faiss
 import numpy as np
@@ -80,12 +82,28 @@ def _add_in_batches(index: faiss.Index, vectors: np.ndarray, ids: np.ndarray, ba
         index.add_with_ids(vectors[a : a + batch], ids[a : a + batch])
 
 
+@contextmanager
+def _all_cores():
+    """Builds use every core even where configure_search left FAISS on one thread for searching."""
+    before = faiss.omp_get_max_threads()
+    faiss.omp_set_num_threads(len(os.sched_getaffinity(0)))
+    try:
+        yield
+    finally:
+        faiss.omp_set_num_threads(before)
+
+
 def build_vector_index(vectors: np.ndarray, ids: np.ndarray, settings, kind: str | None = None) -> faiss.Index:
     """A searchable index of `vectors` (normalized, float32 [n, d]) under `ids` (int64 chunk row ids).
 
     `kind` overrides the choice by size (choose_kind). Parameters come from settings: ann_threshold, ann_index,
     ivf_encoding, nlist (0 = auto), nprobe, ivf_train_size, hnsw_m, ef_construction, ef_search.
     """
+    with _all_cores():
+        return _build(vectors, ids, settings, kind)
+
+
+def _build(vectors: np.ndarray, ids: np.ndarray, settings, kind: str | None) -> faiss.Index:
     vectors, ids = _as_arrays(vectors, ids)
     n, d = vectors.shape
     kind = kind or choose_kind(n, settings)
@@ -178,15 +196,17 @@ def update_vector_index(
     if previous is not None and previous is not exact and kind_of(previous) == kind:
         if kind == "ivf":
             if _ivf_still_fits(previous, n, settings):
-                if len(removed):
-                    previous.remove_ids(faiss.IDSelectorArray(len(removed), faiss.swig_ptr(removed)))
-                if len(added):
-                    _add_in_batches(previous, _reconstruct(exact, added), added)
+                with _all_cores():
+                    if len(removed):
+                        previous.remove_ids(faiss.IDSelectorArray(len(removed), faiss.swig_ptr(removed)))
+                    if len(added):
+                        _add_in_batches(previous, _reconstruct(exact, added), added)
                 configure_search(previous, settings)
                 return previous, "updated"
         elif kind == "hnsw" and not len(removed):
             if len(added):
-                _add_in_batches(previous, _reconstruct(exact, added), added)
+                with _all_cores():
+                    _add_in_batches(previous, _reconstruct(exact, added), added)
             configure_search(previous, settings)
             return previous, "updated"
     vectors, ids = stored_vectors(exact)

@@ -53,7 +53,7 @@ class Engine:
         self._checked_at = time.monotonic()
 
     def _load(self) -> Snapshot:
-        reader = IndexReader(self.index_dir, self.embedder.name)
+        reader = IndexReader(self.index_dir, self.embedder.name, settings=self.settings)
         return Snapshot(reader=reader, searcher=SearchService(reader, self.embedder, self.settings, self.reranker))
 
     def snapshot(self) -> Snapshot:

@@ -5,6 +5,7 @@ Layout of an index folder::
     CURRENT                  name of the live version (replaced atomically with os.replace)
     versions/<name>/         one committed version, never modified after commit
         vectors.faiss        FAISS IndexIDMap2(IndexFlatIP); ids are chunk row ids
+        ann.faiss            above ann_threshold passages only: IVF or HNSW over the same ids (retriever/ann.py)
         store.sqlite         documents, chunks, MinHash signatures of documents
         bm25/                BM25 over the same chunks (retriever/lexical.py), rebuilt from store.sqlite
         manifest.json        embedder, counts, tokenizer, SHA-256 of every file above
@@ -36,7 +37,8 @@ from pathlib import Path
 import faiss
 import numpy as np
 
-from retriever import dedup, lexical
+from retriever import ann, dedup, lexical
+from retriever.settings import Settings
 from retriever.text import passage_with_context
 from retriever.types import Chunk, Document, Hit
 
@@ -45,6 +47,7 @@ log = logging.getLogger(__name__)
 FORMAT_VERSION = 3  # 2: bm25/ and document signatures; 3: document dates, type, number, issuer
 READABLE_BY_WRITER = (1, 2, FORMAT_VERSION)  # a writer upgrades an older version on its next commit
 VECTORS = "vectors.faiss"
+ANN = "ann.faiss"  # approximate search index (retriever/ann.py), only above ann_threshold vectors
 STORE = "store.sqlite"
 LEXICAL = "bm25"
 MANIFEST = "manifest.json"
@@ -155,10 +158,14 @@ class IndexWriter:
     Leaving the block without commit() discards every change.
     """
 
-    def __init__(self, index_dir: Path, embedder_name: str, dim: int):
+    def __init__(self, index_dir: Path, embedder_name: str, dim: int, settings: Settings | None = None):
         self.index_dir = Path(index_dir)
         self.embedder_name = embedder_name
         self.dim = dim
+        self.settings = settings or Settings()
+        self._ann_previous: faiss.Index | None = None  # the live version's approximate index, updated at commit
+        self._removed: list[int] = []  # chunk row ids deleted and written in this transaction
+        self._added: list[int] = []
         self._lock_file = None
         self._staging: Path | None = None
         self._db: sqlite3.Connection | None = None
@@ -189,6 +196,8 @@ class IndexWriter:
                 )
             shutil.copyfile(src / STORE, self._staging / STORE)
             self._vectors = faiss.read_index(str(src / VECTORS))
+            if (src / ANN).exists():
+                self._ann_previous = faiss.read_index(str(src / ANN))
             # An older format or tokenizer is rebuilt by committing, even when no document changes.
             tokenizer = manifest.get("lexical", {}).get("tokenizer")
             if manifest["format"] != FORMAT_VERSION or tokenizer != lexical.TOKENIZER:
@@ -235,6 +244,7 @@ class IndexWriter:
         ids = [r[0] for r in self._db.execute("SELECT id FROM chunks WHERE doc_id = ?", (row[0],))]
         if ids:
             self._vectors.remove_ids(np.asarray(ids, dtype=np.int64))
+            self._removed.extend(ids)
         self._db.execute("DELETE FROM chunks WHERE doc_id = ?", (row[0],))
         self._db.execute("DELETE FROM documents WHERE doc_id = ?", (row[0],))
         self.changed = True
@@ -264,6 +274,7 @@ class IndexWriter:
             ids.append(cur.lastrowid)
         if ids:
             self._vectors.add_with_ids(vectors, np.asarray(ids, dtype=np.int64))
+            self._added.extend(ids)
         self._db.execute(
             "INSERT INTO signatures(doc_id, minhash) VALUES (?, ?)", (doc.doc_id, dedup.signature(doc.text).tobytes())
         )
@@ -314,6 +325,15 @@ class IndexWriter:
         self._db = None
         faiss.write_index(self._vectors, str(self._staging / VECTORS))
         files = [STORE, VECTORS, *lexical_info.pop("files")]
+        # Exact below ann_threshold; above, an IVF or HNSW index beside the exact vectors (retriever/ann.py).
+        started = time.perf_counter()
+        search_index, how = ann.update_vector_index(
+            self._ann_previous, self._vectors, self.settings, self._removed, self._added
+        )
+        if search_index is not self._vectors:
+            faiss.write_index(search_index, str(self._staging / ANN))
+            files.append(ANN)
+        vectors_info = {**ann.describe(search_index), "how": how, "seconds": round(time.perf_counter() - started, 2)}
         for name in files:
             _fsync_file(self._staging / name)
         _fsync_dir(self._staging / LEXICAL)
@@ -324,6 +344,7 @@ class IndexWriter:
             "documents": counts[0],
             "chunks": counts[1],
             "lexical": lexical_info,
+            "vectors": vectors_info,
             "created_at": time.time(),
             "sha256": {name: _sha256(self._staging / name) for name in files},
         }
@@ -373,8 +394,9 @@ def verify_version(path: Path, formats: tuple[int, ...] = (FORMAT_VERSION,)) -> 
 class IndexReader:
     """A read-only view of one committed version, safe to share between threads."""
 
-    def __init__(self, index_dir: Path, embedder_name: str | None = None):
+    def __init__(self, index_dir: Path, embedder_name: str | None = None, settings: Settings | None = None):
         self.index_dir = Path(index_dir)
+        settings = settings or Settings()
         name = current_version(self.index_dir)
         if name is None:
             raise IndexUnavailable(f"no index at {self.index_dir}; build one with: python -m ingest corpus/")
@@ -387,7 +409,14 @@ class IndexReader:
                 f"embedder is {embedder_name}"
             )
         self.dim = int(self.manifest["dim"])
-        self._vectors = faiss.read_index(str(path / VECTORS))
+        if ANN in self.manifest.get("sha256", {}):
+            # Searched approximately; the exact vectors stay on disk, memory-mapped (1.5 GB at 1M passages that
+            # are not resident), read only by reconstruct() for the cosines of BM25-only hits.
+            self._vectors = faiss.read_index(str(path / VECTORS), getattr(faiss, "IO_FLAG_MMAP_IFC", 0))
+            self._search_index = ann.configure_search(faiss.read_index(str(path / ANN)), settings)
+        else:
+            self._vectors = faiss.read_index(str(path / VECTORS))
+            self._search_index = ann.configure_search(self._vectors, settings)
         self.lexical = lexical.LexicalIndex(path / LEXICAL)
         if self.lexical.tokenizer != lexical.TOKENIZER:
             # Still usable, only less exact: terms the new rules add are missing from the index.
@@ -419,7 +448,7 @@ class IndexReader:
         if self.chunk_count == 0:
             return []
         q = np.ascontiguousarray(query_vector, dtype=np.float32).reshape(1, -1)
-        scores, ids = self._vectors.search(q, min(top_k, self.chunk_count))
+        scores, ids = self._search_index.search(q, min(top_k, self.chunk_count))
         hits = self.hits([(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0])
         for h in hits:
             h.dense_score = h.score

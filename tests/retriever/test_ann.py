@@ -151,9 +151,7 @@ def test_nprobe_automatic_is_three_eighths_of_the_lists():
     assert ann.nprobe_for(16, Settings(nprobe=64)) == 16
 
 
-# -- wired into the index writer and reader (retriever/index.py); skipped until that wiring is in ---------------
-index_module = pytest.importorskip("retriever.index")
-wired = pytest.mark.skipif(not hasattr(index_module, "ANN"), reason="retriever/index.py does not write ann.faiss yet")
+# -- the index writer and reader (retriever/index.py) ------------------------------------------------------------
 
 
 def _doc(n: int, k: int, vectors: np.ndarray):
@@ -164,7 +162,6 @@ def _doc(n: int, k: int, vectors: np.ndarray):
     return d, chunks, vectors
 
 
-@wired
 @pytest.mark.parametrize("kind", ["ivf", "hnsw"])
 def test_index_writes_and_reads_the_approximate_index(tmp_path, kind):
     from retriever.index import ANN, IndexReader, IndexWriter
@@ -192,7 +189,6 @@ def test_index_writes_and_reads_the_approximate_index(tmp_path, kind):
     assert not [h for h in r.search(x[133], 10) if h.doc_id == "d13"]
 
 
-@wired
 def test_small_index_stays_exact(tmp_path):
     from retriever.index import ANN, IndexReader, IndexWriter
 
