@@ -6,6 +6,7 @@
     python -m bench query   [--index DIR] [--n 100]          /search and /ask latency, in-process and HTTP at 1/8/32
     python -m bench ann     [--sizes 100000,1000000]         vector index kinds: recall@10, latency, build, memory
     python -m bench scale   [--passages 1000000]             API resident memory and start-up at 1M passages
+    python -m bench lexical [--passages 200000]              BM25 build, bm25s in memory vs streamed: peak RSS, time
     python -m bench all                                      embed, ingest (small), query and ann (100k)
 
 Every comparison is measured side by side in one run, interleaved, and printed as a ratio; the machine is
@@ -63,8 +64,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--passages", type=int, default=1_000_000)
     p.add_argument("--index", type=Path, help="where to build it (default: a temporary folder)")
     p.add_argument("--keep", action="store_true")
-    p.add_argument("--bm25-passages", type=int, default=100_000,
-                   help="BM25 over this many passages only (retriever/lexical.py needs >18 GB at 1M)")
+
+    p = sub.add_parser("lexical", help="BM25 build: bm25s.index over terms in memory vs the streamed build")
+    p.add_argument("--passages", type=int, default=200_000)
+    p.add_argument("--rounds", type=int, default=1)
 
     sub.add_parser("all", help="a quick pass over embed, ingest, query and ann")
     args = parser.parse_args(argv)
@@ -99,7 +102,11 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "scale":
         from bench import scale
 
-        scale.run(passages=args.passages, index=args.index, keep=args.keep, bm25_passages=args.bm25_passages)
+        scale.run(passages=args.passages, index=args.index, keep=args.keep)
+    elif args.command == "lexical":
+        from bench import lexical
+
+        lexical.run(passages=args.passages, rounds=args.rounds)
     elif args.command == "all":
         from bench import ann, embed, ingest, query
 

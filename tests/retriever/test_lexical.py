@@ -1,6 +1,8 @@
 """BM25 beside the vectors: built at every commit from the same chunks, checksummed, no pickle, memory-mapped."""
 import json
+import random
 
+import bm25s
 import numpy as np
 import pytest
 
@@ -49,6 +51,80 @@ def test_files_need_no_pickle_and_load_memory_mapped(tmp_path):
 def test_empty_corpus(tmp_path):
     index = build(tmp_path, [])
     assert len(index) == 0 and index.search("bất kỳ", 5) == []
+
+
+def test_one_passage(tmp_path):
+    index = build(tmp_path, ["Ngân sách nhà nước"])
+    assert [i for i, _ in index.search("ngan sach", 5)] == [100]
+    assert index.search("bảo hiểm", 5) == []
+
+
+@pytest.mark.parametrize("texts", [[""], ["!!! ..."], ["", "Bảo hiểm xã hội", "?"]])
+def test_passages_without_terms(tmp_path, texts):
+    # bm25s.BM25.index fails on a corpus without a single term; the streamed build just indexes nothing.
+    index = build(tmp_path, texts)
+    assert len(index) == len(texts)
+    assert [i for i, _ in index.search("bảo hiểm", 5)] == ([101] if len(texts) == 3 else [])
+
+
+_WORDS = ("Ủy ban nhân dân tỉnh Thanh Hóa quyết định về việc ban hành quy chế quản lý ngân sách nhà nước bảo hiểm"
+          " xã hội y tế đường dương điều khoản điểm a b 12/63 năm 2021 không được phép thủy lợi hoá khỏe UBND HĐND"
+          " thuế thu nhập cá nhân doanh nghiệp hợp đồng lao động").split()
+
+
+def _varied_passages(n: int) -> list[str]:
+    """Passages from one small vocabulary, so that terms recur across passages with every document frequency:
+    accented and unaccented spellings, repeats within a passage, punctuation, near-empty and empty passages."""
+    rng = random.Random(8)
+    out = ["", "…", "a", "Điều", "điều điều điều điều Điều ĐIỀU dieu"]
+    while len(out) < n:
+        words = rng.choices(_WORDS, k=rng.choice([1, 2, 5, 20, 60, 150]))
+        text = " ".join(w if rng.random() > 0.3 else lexical.fold(w) for w in words)
+        out.append(text.replace(" ", ", ", rng.randrange(3)))
+    return out
+
+
+def _bm25s_index(folder, rows: list[tuple[int, str]]) -> lexical.LexicalIndex:
+    """The index as bm25s builds it from every passage's terms held in memory (the build before streaming)."""
+    folder.mkdir()
+    model = bm25s.BM25(k1=lexical.K1, b=lexical.B)
+    model.index([lexical.document_terms(text) for _, text in rows], show_progress=False)
+    model.save(folder, show_progress=False)
+    np.save(folder / lexical.ROW_IDS, np.array([row_id for row_id, _ in rows], dtype=np.int64))
+    (folder / lexical.META).write_text(json.dumps({"tokenizer": lexical.TOKENIZER}))
+    return lexical.LexicalIndex(folder)
+
+
+@pytest.mark.parametrize("chunk", [None, 97])  # 97 pairs: many small chunks, each ending inside the next passage
+def test_streamed_build_scores_like_bm25s(tmp_path, monkeypatch, chunk):
+    if chunk:
+        monkeypatch.setattr(lexical._Postings, "CHUNK", chunk)
+    rows = list(enumerate(_varied_passages(300), start=7))
+    lexical.build(tmp_path / "streamed", iter(rows))
+    streamed = lexical.LexicalIndex(tmp_path / "streamed")
+    reference = _bm25s_index(tmp_path / "bm25s", rows)
+    ours, theirs = streamed._model, reference._model
+    assert set(ours.vocab_dict) == set(theirs.vocab_dict)
+    assert ours.scores["num_docs"] == theirs.scores["num_docs"] == len(rows)
+    for name in ("data", "indices", "indptr"):
+        assert ours.scores[name].dtype == theirs.scores[name].dtype
+    # Term ids differ (bm25s numbers them in set order); each term's postings must not.
+    for term, i in ours.vocab_dict.items():
+        j = theirs.vocab_dict[term]
+        if term == "":
+            assert i == len(ours.scores["indptr"]) - 1 and j == len(theirs.scores["indptr"]) - 1
+            continue
+        a, b = slice(*ours.scores["indptr"][i : i + 2]), slice(*theirs.scores["indptr"][j : j + 2])
+        np.testing.assert_array_equal(ours.scores["indices"][a], theirs.scores["indices"][b])
+        np.testing.assert_allclose(ours.scores["data"][a], theirs.scores["data"][b], rtol=1e-6)
+    queries = [text[:80] for _, text in rows[::7]] + ["thanh hoa", "Thanh Hóa", "điểm a khoản 2", "không có gì"]
+    for query in queries:
+        for terms in lexical.query_terms(query):
+            if ours.get_tokens_ids(terms):
+                assert np.allclose(ours.get_scores(terms), theirs.get_scores(terms), rtol=1e-6, atol=0)
+        hits, expected = streamed.search(query, 10), reference.search(query, 10)
+        assert [i for i, _ in hits] == [i for i, _ in expected]
+        assert [s for _, s in hits] == pytest.approx([s for _, s in expected], rel=1e-6)
 
 
 def _doc(source: str, text: str):
