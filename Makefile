@@ -16,7 +16,7 @@ $(PY):
 $(STAMP): pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet "torch==2.13.0"
-	$(PY) -m pip install --quiet -e ".[st,dev]"
+	$(PY) -m pip install --quiet -e ".[st,dev,milvus]"
 	touch $(STAMP)
 
 # The browser tests drive Debian's Chromium: `playwright install` cannot download browsers on a closed network.

@@ -10,8 +10,9 @@ import uvicorn
 
 from api.app import create_app
 from retriever.engine import Engine
-from retriever.index import IndexUnavailable, current_version
+from retriever.index import IndexUnavailable
 from retriever.settings import load_settings
+from retriever.store import live_version
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -22,10 +23,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=1, help="worker processes, each with its own engine")
     args = parser.parse_args(argv)
     settings = load_settings(host=args.host, port=args.port, index_dir=args.index)
-    if current_version(settings.index_dir) is None:
-        print(f"error: no index at {settings.index_dir}; build one with: python -m ingest corpus/", file=sys.stderr)
-        return 2
     try:
+        if live_version(settings) is None:
+            where = f"Milvus {settings.milvus_uri}" if settings.store == "milvus" else str(settings.index_dir)
+            print(f"error: no index at {where}; build one with: python -m ingest corpus/", file=sys.stderr)
+            return 2
         # Opened here, not in the app's start-up, so that a bad index is one clear line, not a traceback.
         engine = Engine(settings)
     except IndexUnavailable as e:

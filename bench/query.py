@@ -95,24 +95,26 @@ def run(index: Path | None = None, n: int = 100, concurrency: list[int] = (1, 8,
     qs = questions()
     bodies_search = [{"query": qs[i % len(qs)], "top_k": 5} for i in range(n)]
     bodies_ask = [{"question": qs[i % len(qs)], "top_k": 5} for i in range(n)]
-    env = {"POLICYQA_EMBEDDER": embedder} if embedder else {}
+    # --embedder names the query embedder outright (no "auto" choice), in-process and in the API alike.
+    env = {"POLICYQA_EMBEDDER": embedder, "POLICYQA_QUERY_EMBEDDER": embedder} if embedder else {}
     results: dict = {}
     with tempfile.TemporaryDirectory() as tmp:
         if index is None:
             t0 = time.perf_counter()
             index = build_sample_index(Path(tmp))
             print(f"sample corpus indexed in {time.perf_counter() - t0:.1f} s")
-        settings = Settings(index_dir=index, **({"embedder": embedder} if embedder else {}))
+        settings = Settings(index_dir=index, **({"embedder": embedder, "query_embedder": embedder} if embedder else {}))
         versions = sorted((index / "versions").glob("v*"))
         print(f"query benchmark: index {index} ({dir_size_mb(versions[-1]):.1f} MB on disk, live version), "
-              f"embedder {settings.embedder}, {n} requests per measurement, load average {load_average()}")
+              f"query embedder {settings.query_embedder or settings.embedder}, {n} requests per measurement, "
+              f"load average {load_average()}")
 
         # -- in-process ---------------------------------------------------------------------------------
         rss0 = rss_mb()
         t0 = time.perf_counter()
         engine = Engine(settings, embedder=make_embedder(settings))
         t_engine = time.perf_counter() - t0
-        print(f"engine built in {t_engine:.2f} s; this process grew by {rss_mb() - rss0:.0f} MB "
+        print(f"engine built in {t_engine:.2f} s ({type(engine.embedder).__name__}); this process grew by {rss_mb() - rss0:.0f} MB "
               f"({engine.document_count} documents, {engine.chunk_count} chunks)")
         for q in qs[:3]:
             engine.search(q, 5)

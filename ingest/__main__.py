@@ -7,8 +7,9 @@ from pathlib import Path
 
 from ingest.pipeline import IngestPipeline
 from retriever.embedders import make_embedder
-from retriever.index import IndexUnavailable, current_version
+from retriever.index import IndexUnavailable
 from retriever.settings import load_settings
+from retriever.store import live_version
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -27,10 +28,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: no such file or folder: {', '.join(missing)}", file=sys.stderr)
         return 2
     settings = load_settings(index_dir=args.index)
-    if args.delete and current_version(settings.index_dir) is None:
-        print(f"error: no index at {settings.index_dir}", file=sys.stderr)
-        return 2
     try:
+        if args.delete and live_version(settings) is None:
+            print(f"error: no index at {_where(settings)}", file=sys.stderr)
+            return 2
         pipeline = IngestPipeline(settings, make_embedder(settings, purpose="ingest"))
         if args.delete:
             report = pipeline.delete(args.delete, settings.index_dir)
@@ -47,6 +48,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: could not write the index ({e}); the previous version is unchanged", file=sys.stderr)
         return 1
     return 0
+
+
+def _where(settings) -> str:
+    return f"Milvus {settings.milvus_uri}" if settings.store == "milvus" else str(settings.index_dir)
+
 
 if __name__ == "__main__":
     sys.exit(main())

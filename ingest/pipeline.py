@@ -13,8 +13,9 @@ from ingest.chunking import chunk_text
 from ingest.metadata import extract_article
 from ingest.readers import ReadResult, UnreadableFile, read_document, supported
 from retriever.embedders import Embedder
-from retriever.index import IndexWriter, NearDuplicate
+from retriever.index import NearDuplicate
 from retriever.settings import Settings
+from retriever.store import VectorStoreWriter, open_writer
 from retriever.text import normalize, passage_with_context
 from retriever.types import Chunk, Document
 
@@ -114,10 +115,14 @@ class IngestPipeline:
         """What is embedded: the title and section path give every passage its topic (BM25 indexes the same)."""
         return passage_with_context(doc.title, chunk.section, chunk.text)
 
+    def _writer(self, index_dir: Path | None) -> VectorStoreWriter:
+        """A writer of the configured store (settings.store)."""
+        return open_writer(self.settings, self.embedder.name, self.embedder.dim, index_dir or self.settings.index_dir)
+
     def delete(self, sources: list[str], index_dir: Path | None = None) -> IngestReport:
         """Remove documents and all their passages; a source that is not indexed is reported as skipped."""
         report = IngestReport()
-        with IndexWriter(index_dir or self.settings.index_dir, self.embedder.name, self.embedder.dim, settings=self.settings) as writer:
+        with self._writer(index_dir) as writer:
             for source in sources:
                 if writer.delete(source):
                     report.deleted.append(source)
@@ -130,7 +135,7 @@ class IngestPipeline:
     def run(self, paths: list[Path], index_dir: Path | None = None, progress: bool = False) -> IngestReport:
         report = IngestReport()
         files = discover(paths)
-        with IndexWriter(index_dir or self.settings.index_dir, self.embedder.name, self.embedder.dim, settings=self.settings) as writer:
+        with self._writer(index_dir) as writer:
             bar = tqdm(files, desc="ingest", unit="file", disable=not progress, file=sys.stderr)
             for path, source in bar:
                 bar.set_postfix_str(f"{report.chunks} chunks", refresh=False)
@@ -172,9 +177,7 @@ class IngestPipeline:
         bar = tqdm(desc="ingest", unit="doc", disable=not progress, file=sys.stderr)
         done = False
         while not done:
-            with IndexWriter(
-                index_dir or self.settings.index_dir, self.embedder.name, self.embedder.dim, settings=self.settings
-            ) as writer:
+            with self._writer(index_dir) as writer:
                 done = self._write_records(writer, records, report, bar)
                 if writer.changed:
                     report.near_duplicates += writer.near_duplicates(self.settings.near_duplicate_threshold)
@@ -182,7 +185,9 @@ class IngestPipeline:
         bar.close()
         return report
 
-    def _write_records(self, writer: IndexWriter, records: Iterator[TextRecord], report: IngestReport, bar) -> bool:
+    def _write_records(
+        self, writer: VectorStoreWriter, records: Iterator[TextRecord], report: IngestReport, bar
+    ) -> bool:
         """Write records until `ingest_commit_every` documents are written (False) or the records end (True)."""
         pending: list[tuple[Document, list[Chunk], bool]] = []
         written = 0

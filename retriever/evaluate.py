@@ -3,7 +3,8 @@ API serves.
 
     python -m retriever.evaluate FILE.jsonl [--index DIR]     {"question", "answer_contains": [str], "source"}
     python -m retriever.evaluate --dataset alqac|uit           public sets in ../shared/eval, indexed on demand
-    options: --mode dense,bm25,hybrid (one column each)   --strip-diacritics   --search-only
+    options: --mode dense,bm25,hybrid (one column each)   --store faiss,milvus (one column each per mode)
+             --strip-diacritics   --search-only
 
 Metrics, each averaged over questions:
 - answer contains: /ask found an answer and its text contains one of answer_contains (case-insensitive);
@@ -15,8 +16,10 @@ Metrics, each averaged over questions:
 - search ms/question: wall time of one search; query vectors come from the cache once computed, so after the
   first run this is the cost of search alone, without embedding the query.
 
-Dataset indexes are built once, through IngestPipeline, under /tmp/policyqa-eval/<dataset>/; passage and query
-vectors are cached there too (keyed by text), so no text is embedded twice across runs and re-chunkings.
+Dataset indexes are built once, through IngestPipeline, under /tmp/policyqa-eval/<dataset>/ (the Milvus store:
+/tmp/policyqa-eval/<dataset>-milvus/, a Milvus Lite file there unless POLICYQA_MILVUS_URI names a server, where
+the collections are prefixed with the dataset); passage and query vectors are cached there too (keyed by text),
+so no text is embedded twice across runs, re-chunkings and stores.
 """
 from __future__ import annotations
 
@@ -40,6 +43,7 @@ from retriever.text import fold, normalize
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 CACHE = Path("/tmp/policyqa-eval")
 MODES = ("dense", "bm25", "hybrid")
+STORES = ("faiss", "milvus")
 KS = (1, 5, 10)
 
 
@@ -206,10 +210,12 @@ def format_table(title: str, results: dict[str, dict[str, float]]) -> str:
     modes = list(results)
     keys = list(next(iter(results.values())))
     width = max(len(k) for k in keys) + 2
-    lines = [title, " " * width + "".join(f"{m:>10}" for m in modes)]
+    cell = max(10, *(len(m) + 2 for m in modes))
+    lines = [title, " " * width + "".join(f"{m:>{cell}}" for m in modes)]
     for key in keys:
         cells = "".join(
-            f"{results[m][key]:>10.1f}" if key.endswith("ms/question") else f"{results[m][key]:>10.3f}" for m in modes
+            f"{results[m][key]:>{cell}.1f}" if key.endswith("ms/question") else f"{results[m][key]:>{cell}.3f}"
+            for m in modes
         )
         lines.append(f"{key:<{width}}{cells}")
     return "\n".join(lines)
@@ -222,6 +228,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--index", type=Path, help="index folder (default for FILE: $POLICYQA_INDEX_DIR or data/index; "
                         "for a dataset: /tmp/policyqa-eval/<dataset>)")
     parser.add_argument("--mode", default=None, help="comma list of dense,bm25,hybrid (default: the configured one)")
+    parser.add_argument("--store", default=None, help="comma list of faiss,milvus: the same index in each store, "
+                        "side by side (default: the configured one)")
     parser.add_argument("--strip-diacritics", action="store_true", help="ask every question without diacritics")
     parser.add_argument("--search-only", action="store_true", help="skip /ask: retrieval metrics only")
     parser.add_argument("--top-k", type=int, default=None, help="passages given to the answerer (default_top_k)")
@@ -234,22 +242,44 @@ def main(argv: list[str] | None = None) -> int:
     unknown = [m for m in modes if m not in MODES]
     if unknown:
         parser.error(f"unknown mode {', '.join(unknown)}; choose from {', '.join(MODES)}")
+    stores = args.store.split(",") if args.store else [settings.store]
+    unknown = [s for s in stores if s not in STORES]
+    if unknown:
+        parser.error(f"unknown store {', '.join(unknown)}; choose from {', '.join(STORES)}")
     embedder = CachedEmbedder(make_embedder(settings), CACHE / "vectors.sqlite")
-    if args.dataset:
-        index_dir = args.index or CACHE / args.dataset
-        questions = build_dataset_index(args.dataset, index_dir, settings, embedder)
-        title = DATASETS[args.dataset][0]
-    else:
-        index_dir, questions, title = settings.index_dir, load_jsonl(args.file), args.file.name
-    if args.strip_diacritics:
-        questions = [Question(fold(q.question), q.answer_contains, q.sources) for q in questions]
-
-    engine = Engine(settings, embedder=embedder, index_dir=index_dir)
     top_k = args.top_k or settings.default_top_k
-    results = {m: evaluate(engine, questions, m, not args.search_only, top_k) for m in modes}
     accents = "without diacritics" if args.strip_diacritics else "as written"
-    print(format_table(f"{title}: {len(questions)} questions, {accents}; {engine.chunk_count} passages", results))
+    results, passages = {}, []
+    for store in stores:
+        store_settings = settings.model_copy(update={"store": store})
+        if args.dataset:
+            store_settings, index_dir = dataset_store(store_settings, args.dataset, args.index)
+            questions = build_dataset_index(args.dataset, index_dir, store_settings, embedder)
+            title = DATASETS[args.dataset][0]
+        else:
+            index_dir, questions, title = settings.index_dir, load_jsonl(args.file), args.file.name
+        if args.strip_diacritics:
+            questions = [Question(fold(q.question), q.answer_contains, q.sources) for q in questions]
+        engine = Engine(store_settings, embedder=embedder, index_dir=index_dir)
+        for m in modes:
+            column = f"{store} {m}" if len(stores) > 1 else m
+            results[column] = evaluate(engine, questions, m, not args.search_only, top_k)
+        passages.append(f"{engine.chunk_count} passages" + (f" in {store}" if len(stores) > 1 else ""))
+    print(format_table(f"{title}: {len(questions)} questions, {accents}; {', '.join(passages)}", results))
     return 0
+
+
+def dataset_store(settings: Settings, dataset: str, index: Path | None) -> tuple[Settings, Path]:
+    """Settings and index folder of a dataset's index in settings.store, kept apart from every other index."""
+    if settings.store == "faiss":
+        return settings, index or CACHE / dataset
+    from retriever.milvus_store import is_lite
+
+    index_dir = index or CACHE / f"{dataset}-milvus"
+    if is_lite(settings.milvus_uri):
+        return settings.model_copy(update={"milvus_uri": str(index_dir / "milvus.db")}), index_dir
+    prefix = f"{settings.milvus_collection_prefix}_{dataset}"
+    return settings.model_copy(update={"milvus_collection_prefix": prefix}), index_dir
 
 
 if __name__ == "__main__":

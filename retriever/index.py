@@ -40,7 +40,7 @@ import numpy as np
 from retriever import ann, dedup, lexical
 from retriever.settings import Settings
 from retriever.text import passage_with_context
-from retriever.types import Chunk, Document, Hit
+from retriever.types import Chunk, Document, Filters, Hit
 
 log = logging.getLogger(__name__)
 
@@ -122,7 +122,7 @@ class DocumentInfo:
 METADATA_COLUMNS = ("published_date", "doc_type", "doc_number", "issuer", "issued_date")
 
 
-def _sha256(path: Path) -> str:
+def sha256_file(path: Path) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):
@@ -130,7 +130,8 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def _fsync_dir(path: Path) -> None:
+def fsync_path(path: Path) -> None:
+    """fsync a folder (its entries) or a file."""
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
@@ -336,7 +337,7 @@ class IndexWriter:
         vectors_info = {**ann.describe(search_index), "how": how, "seconds": round(time.perf_counter() - started, 2)}
         for name in files:
             _fsync_file(self._staging / name)
-        _fsync_dir(self._staging / LEXICAL)
+        fsync_path(self._staging / LEXICAL)
         manifest = {
             "format": FORMAT_VERSION,
             "embedder": self.embedder_name,
@@ -346,23 +347,23 @@ class IndexWriter:
             "lexical": lexical_info,
             "vectors": vectors_info,
             "created_at": time.time(),
-            "sha256": {name: _sha256(self._staging / name) for name in files},
+            "sha256": {name: sha256_file(self._staging / name) for name in files},
         }
         (self._staging / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
         _fsync_file(self._staging / MANIFEST)
-        _fsync_dir(self._staging)
+        fsync_path(self._staging)
 
         # Names sort in commit order, which pruning relies on.
         name = f"v{time.time_ns():020d}"
         final = self.index_dir / "versions" / name
         os.rename(self._staging, final)
         self._staging = None
-        _fsync_dir(final.parent)
+        fsync_path(final.parent)
         tmp = self.index_dir / f"CURRENT.{uuid.uuid4().hex[:8]}.tmp"
         tmp.write_text(name + "\n", encoding="utf-8")
         _fsync_file(tmp)
         os.replace(tmp, self.index_dir / "CURRENT")  # the commit point
-        _fsync_dir(self.index_dir)
+        fsync_path(self.index_dir)
         self._prune(keep=name)
         return name
 
@@ -386,7 +387,7 @@ def verify_version(path: Path, formats: tuple[int, ...] = (FORMAT_VERSION,)) -> 
         )
     for name, digest in manifest.get("sha256", {}).items():
         file = path / name
-        if not file.exists() or _sha256(file) != digest:
+        if not file.exists() or sha256_file(file) != digest:
             raise IndexUnavailable(f"index file {file} is missing or corrupt (checksum mismatch); re-run ingest")
     return manifest
 
@@ -396,7 +397,7 @@ class IndexReader:
 
     def __init__(self, index_dir: Path, embedder_name: str | None = None, settings: Settings | None = None):
         self.index_dir = Path(index_dir)
-        settings = settings or Settings()
+        settings = self._settings = settings or Settings()
         name = current_version(self.index_dir)
         if name is None:
             raise IndexUnavailable(f"no index at {self.index_dir}; build one with: python -m ingest corpus/")
@@ -448,6 +449,7 @@ class IndexReader:
         if self.chunk_count == 0:
             return []
         q = np.ascontiguousarray(query_vector, dtype=np.float32).reshape(1, -1)
+        ann.search_threads_here(self._settings)
         scores, ids = self._search_index.search(q, min(top_k, self.chunk_count))
         hits = self.hits([(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0])
         for h in hits:
@@ -475,6 +477,10 @@ class IndexReader:
         for n, i in enumerate(rowids):
             out[n] = self._vectors.reconstruct(int(i))
         return out
+
+    def restricted(self, filters: Filters) -> None:
+        """Filters are not pushed down into FAISS: SearchService filters the candidates of the whole version."""
+        return None
 
     def chunks_by_rowid(self, ids: list[int]) -> dict[int, tuple]:
         if not ids:

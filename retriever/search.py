@@ -7,15 +7,17 @@ thresholds can rely on it in every mode but bm25.
 """
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from typing import Literal, Protocol
 
 import numpy as np
 
 from retriever import dedup
 from retriever.embedders import Embedder
-from retriever.index import DocumentInfo, IndexReader
+from retriever.index import DocumentInfo
 from retriever.rerank import Reranker
 from retriever.settings import Settings
+from retriever.store import VectorStore
 from retriever.text import expand_abbreviations, has_diacritics, normalize, restore_diacritics
 from retriever.types import Filters, Hit
 
@@ -33,7 +35,7 @@ class Searcher(Protocol):
 class DenseSearcher:
     """Cosine similarity between the query and every passage (inner product of normalized vectors)."""
 
-    def __init__(self, reader: IndexReader, embedder: Embedder):
+    def __init__(self, reader: VectorStore, embedder: Embedder):
         self.reader = reader
         self.embedder = embedder
 
@@ -52,7 +54,7 @@ class BM25Searcher:
     """BM25 over the same passages, on Vietnamese syllables and bigrams, accented and folded
     (retriever/lexical.py)."""
 
-    def __init__(self, reader: IndexReader, folded_weight: float = 0.3):
+    def __init__(self, reader: VectorStore, folded_weight: float = 0.3):
         self.reader = reader
         self.folded_weight = folded_weight
 
@@ -112,12 +114,21 @@ class HybridSearcher:
         if not query:
             return []
         n = max(self.candidates, top_k)
-        lexical_hits = self.lexical.search(query, n)
-        dense_query = query
-        if not has_diacritics(query) and lexical_hits:
-            dense_query = restore_diacritics(query, [h.text for h in lexical_hits[:RESTORE_FROM]])
-        vector = self.dense.embed(dense_query)
-        dense_hits = self.dense.reader.search(vector, n)
+        if has_diacritics(query):
+            # BM25 runs beside the embedding and the dense search, which release the GIL (torch, FAISS): at 1M
+            # passages each takes tens of milliseconds.
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                lexical_future = pool.submit(self.lexical.search, query, n)
+                vector = self.dense.embed(query)
+                dense_hits = self.dense.reader.search(vector, n)
+                lexical_hits = lexical_future.result()
+        else:
+            lexical_hits = self.lexical.search(query, n)
+            dense_query = query
+            if lexical_hits:
+                dense_query = restore_diacritics(query, [h.text for h in lexical_hits[:RESTORE_FROM]])
+            vector = self.dense.embed(dense_query)
+            dense_hits = self.dense.reader.search(vector, n)
 
         if self.fusion == "rrf":
             rankings = [[h.row_id for h in dense_hits], [h.row_id for h in lexical_hits]]
@@ -144,8 +155,19 @@ class SearchService:
     """The searchers of one index version behind one call: search in a mode, collapse passages that repeat a
     better one nearly word for word (the same story from two publishers), then rerank if configured."""
 
-    def __init__(self, reader: IndexReader, embedder: Embedder, settings: Settings, reranker: Reranker | None = None):
-        dense = DenseSearcher(reader, embedder)
+    def __init__(self, reader: VectorStore, embedder: Embedder, settings: Settings, reranker: Reranker | None = None):
+        self.reader = reader
+        self.embedder = embedder
+        self.settings = settings
+        self.searchers = self._searchers(reader)
+        self.default_mode: Mode = settings.search_mode
+        self.duplicate_threshold = settings.duplicate_threshold
+        self.reranker = reranker
+        self.rerank_candidates = settings.rerank_candidates
+
+    def _searchers(self, reader: VectorStore) -> dict[str, Searcher]:
+        settings = self.settings
+        dense = DenseSearcher(reader, self.embedder)
         lexical = BM25Searcher(reader, settings.folded_weight)
         hybrid = HybridSearcher(
             dense,
@@ -156,22 +178,21 @@ class SearchService:
             lexical_weight=settings.lexical_weight,
             candidates=settings.fusion_candidates,
         )
-        self.reader = reader
-        self.searchers: dict[str, Searcher] = {"dense": dense, "bm25": lexical, "hybrid": hybrid}
-        self.default_mode: Mode = settings.search_mode
-        self.duplicate_threshold = settings.duplicate_threshold
-        self.reranker = reranker
-        self.rerank_candidates = settings.rerank_candidates
+        return {"dense": dense, "bm25": lexical, "hybrid": hybrid}
 
     def search(self, query: str, top_k: int, mode: Mode | None = None, filters: Filters | None = None) -> list[Hit]:
         n = top_k + DUPLICATE_SLACK
         if self.reranker is not None:
             n = max(n, self.rerank_candidates)
-        searcher = self.searchers[mode or self.default_mode]
+        mode = mode or self.default_mode
         if filters:
-            hits = self._filtered(searcher, query, n, filters)
+            restricted = self.reader.restricted(filters)
+            if restricted is not None:  # the store filters inside its own search (Milvus)
+                hits = self._searchers(restricted)[mode].search(query, n)
+            else:
+                hits = self._filtered(self.searchers[mode], query, n, filters)
         else:
-            hits = searcher.search(query, n)
+            hits = self.searchers[mode].search(query, n)
         hits = dedup.collapse(hits, lambda h: h.text, self.duplicate_threshold)
         if self.reranker is not None:
             hits = self.reranker.rerank(normalize(query), hits[: self.rerank_candidates])

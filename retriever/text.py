@@ -3,6 +3,7 @@ administrative abbreviations (the table is abbreviations.tsv beside this file)."
 from __future__ import annotations
 
 import re
+import sys
 import threading
 import unicodedata
 from collections import Counter, defaultdict
@@ -70,6 +71,9 @@ def underthesea_tools() -> tuple:
     if _underthesea is None:
         with _UNDERTHESEA_LOCK:
             if _underthesea is None:
+                # underthesea's package import also loads its optional translation model's code, which imports
+                # torch and transformers (3.3 s of a 4 s API start-up); we never translate, so that one is skipped.
+                sys.modules.setdefault("underthesea.pipeline.translate", None)
                 from underthesea import sent_tokenize, word_tokenize
 
                 sent_tokenize("Khởi động. Xong.")

@@ -1,4 +1,5 @@
-"""Shared fixtures: the sample corpus ingested once into a temporary index, and a real API server over it."""
+"""Shared fixtures: the sample corpus ingested once into a temporary index, and a real API server over it; the
+same in either store (retriever/store.py) for the tests parametrized over both."""
 from __future__ import annotations
 
 import os
@@ -7,6 +8,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -19,6 +21,35 @@ from retriever.settings import Settings
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO / "corpus"
 SHARED = REPO.parent / "shared"
+STORES = ["faiss", "milvus"]
+
+
+@dataclass(frozen=True)
+class StoreConfig:
+    """Where one test index lives, in either store: settings() for an engine in this process, env() for a server
+    process. A Milvus Lite file opens in one process only, so an index served to other processes uses a URI of
+    the milvus_server fixture."""
+
+    store: str
+    index_dir: Path
+    milvus_uri: str = ""
+    prefix: str = "policyqa"
+
+    def settings(self, **overrides) -> Settings:
+        if self.store == "milvus":
+            overrides = {"milvus_uri": self.milvus_uri, "milvus_collection_prefix": self.prefix, **overrides}
+        return Settings(index_dir=self.index_dir, store=self.store, **overrides)
+
+    def env(self) -> dict[str, str]:
+        env = {"POLICYQA_STORE": self.store, "POLICYQA_INDEX_DIR": str(self.index_dir)}
+        if self.store == "milvus":
+            env |= {"POLICYQA_MILVUS_URI": self.milvus_uri, "POLICYQA_MILVUS_COLLECTION_PREFIX": self.prefix}
+        return env
+
+
+def store_config(store: str, folder: Path, milvus_uri: str | None = None, prefix: str = "policyqa") -> StoreConfig:
+    """An empty index in `folder`: FAISS files, or Milvus collections in a Lite file there (or at milvus_uri)."""
+    return StoreConfig(store, folder / "index", milvus_uri or str(folder / "milvus.db"), prefix)
 
 
 def free_port() -> int:
@@ -89,5 +120,53 @@ def sample_index(tmp_path_factory, embedder) -> Path:
 def api_url(sample_index) -> str:
     """Base URL of a real uvicorn server over the sample index."""
     proc, url = start_api(sample_index)
+    yield url
+    stop(proc)
+
+
+def start_milvus_server(data_dir: Path) -> tuple[subprocess.Popen, str]:
+    """`milvus-lite server` over a Lite file on a free port: how several processes share one Lite store."""
+    port = free_port()
+    proc = subprocess.Popen(
+        [str(Path(sys.executable).with_name("milvus-lite")), "server", "--data-dir", str(data_dir),
+         "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"milvus-lite server exited with {proc.returncode}: {proc.stdout.read()}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return proc, f"http://127.0.0.1:{port}"
+        except OSError:
+            time.sleep(0.2)
+    proc.kill()
+    raise TimeoutError("milvus-lite server did not listen within 60 s")
+
+
+@pytest.fixture(scope="session")
+def milvus_server(tmp_path_factory) -> str:
+    """URI of one Milvus Lite server for the session; tests keep apart by collection prefix."""
+    proc, uri = start_milvus_server(tmp_path_factory.mktemp("milvus-server") / "milvus.db")
+    yield uri
+    stop(proc)
+
+
+@pytest.fixture(scope="session", params=STORES)
+def sample_store(request, tmp_path_factory, embedder) -> StoreConfig:
+    """The sample corpus in each store (FAISS: the sample_index above), servable to other processes."""
+    if request.param == "faiss":
+        return StoreConfig("faiss", request.getfixturevalue("sample_index"))
+    folder = tmp_path_factory.mktemp("sample-milvus")
+    config = store_config("milvus", folder, request.getfixturevalue("milvus_server"), prefix="sample")
+    IngestPipeline(config.settings(), embedder).run([CORPUS])
+    return config
+
+
+@pytest.fixture(scope="session")
+def store_api_url(sample_store) -> str:
+    """Base URL of a real uvicorn server over the sample corpus, in each store."""
+    proc, url = start_api(sample_store.index_dir, env=sample_store.env())
     yield url
     stop(proc)

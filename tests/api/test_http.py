@@ -1,11 +1,11 @@
-"""The real API, served by uvicorn over the sample index, asked over HTTP."""
+"""The real API, served by uvicorn over the sample index, asked over HTTP; once per store (FAISS, Milvus)."""
 import httpx
 import pytest
 
 
 @pytest.fixture(scope="module")
-def client(api_url):
-    with httpx.Client(base_url=api_url, timeout=60) as c:
+def client(store_api_url):
+    with httpx.Client(base_url=store_api_url, timeout=60) as c:
         yield c
 
 

