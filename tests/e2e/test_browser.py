@@ -85,10 +85,17 @@ def test_example_question_then_follow_up_with_citations(page, sample_index, tmp_
             assert second.get_by_text("Thanh Hóa xếp thứ 15 trong tổng số 63 tỉnh").count() >= 1
 
             # The [1] in the first answer leads to the first answer's card. Like a reader, scroll up to it with
-            # the wheel first: Streamlit keeps a chat pinned to its bottom until the reader scrolls away.
+            # the wheel first: Streamlit keeps a chat pinned to its bottom, and animates there, until the reader
+            # scrolls away; a jump made while that animation still runs is undone by it (seen under load).
+            page.wait_for_function(
+                "(() => { const m = document.querySelector('main'); return m.scrollHeight - m.clientHeight - m.scrollTop < 2; })()"
+            )
             page.mouse.move(700, 400)
-            page.mouse.wheel(0, -5000)
-            page.wait_for_timeout(300)
+            for _ in range(20):
+                page.mouse.wheel(0, -1000)
+                page.wait_for_timeout(200)
+                if page.evaluate("document.querySelector('main').scrollTop") < 50:
+                    break
             first.get_by_role("link", name="[1]").first.click()
             page.wait_for_function("location.hash === '#cite-1-1'")
             # The jump may still be scrolling (or Streamlit re-laying out) on a busy machine: wait for it to settle.
