@@ -37,7 +37,7 @@ index: install
 run: index
 	@echo "API: http://127.0.0.1:$(API_PORT)  (docs: http://127.0.0.1:$(API_PORT)/docs)"
 	@echo "UI:  http://127.0.0.1:$(UI_PORT)"
-	@trap 'kill 0' INT TERM EXIT; \
+	@trap 'trap - INT TERM EXIT; kill 0' INT TERM EXIT; \
 	$(PY) -m api --index $(INDEX) --port $(API_PORT) & \
 	POLICYQA_API_URL=http://127.0.0.1:$(API_PORT) $(PY) -m streamlit run ui/app.py \
 		--server.port $(UI_PORT) --server.address 127.0.0.1 --server.headless true \
