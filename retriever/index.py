@@ -153,6 +153,18 @@ def current_version(index_dir: Path) -> str | None:
     return name or None
 
 
+def near_duplicates_of(
+    written: set[str], signatures: dict[str, np.ndarray], sources: dict[str, str], threshold: float
+) -> list[NearDuplicate]:
+    """The documents in `written` whose MinHash signature nearly matches another indexed document's; shared by
+    every store's writer."""
+    found = []
+    for a, b, similarity in dedup.similar_pairs(signatures, written, threshold):
+        first, other = (a, b) if a in written else (b, a)
+        found.append(NearDuplicate(sources[first], sources[other], similarity))
+    return found
+
+
 class IndexWriter:
     """Changes an index as one transaction: `with IndexWriter(dir, name, dim) as w: ...; w.commit()`.
 
@@ -291,11 +303,7 @@ class IndexWriter:
         ).fetchall()
         sources = {doc_id: source for doc_id, source, _ in rows}
         signatures = {doc_id: np.frombuffer(blob, dtype=np.uint32) for doc_id, _, blob in rows}
-        found = []
-        for a, b, similarity in dedup.similar_pairs(signatures, self._written, threshold):
-            first, other = (a, b) if a in self._written else (b, a)
-            found.append(NearDuplicate(sources[first], sources[other], similarity))
-        return found
+        return near_duplicates_of(self._written, signatures, sources, threshold)
 
     def _build_lexical(self) -> dict:
         started = time.perf_counter()

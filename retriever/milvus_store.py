@@ -44,7 +44,15 @@ import numpy as np
 from pymilvus import DataType, MilvusClient, MilvusException
 
 from retriever import dedup, lexical
-from retriever.index import METADATA_COLUMNS, DocumentInfo, IndexUnavailable, NearDuplicate, fsync_path, sha256_file
+from retriever.index import (
+    METADATA_COLUMNS,
+    DocumentInfo,
+    IndexUnavailable,
+    NearDuplicate,
+    fsync_path,
+    near_duplicates_of,
+    sha256_file,
+)
 from retriever.search import matches
 from retriever.settings import Settings
 from retriever.text import passage_with_context
@@ -630,11 +638,7 @@ class MilvusWriter:
         signatures = {
             r["doc_id"]: np.frombuffer(base64.b64decode(r["minhash"]), dtype=np.uint32) for r in self._docs.values()
         }
-        found = []
-        for a, b, similarity in dedup.similar_pairs(signatures, self._written, threshold):
-            first, other = (a, b) if a in self._written else (b, a)
-            found.append(NearDuplicate(sources[first], sources[other], similarity))
-        return found
+        return near_duplicates_of(self._written, signatures, sources, threshold)
 
     def commit(self) -> str:
         """Make the written version the live one for every reader at once. Returns its name."""
