@@ -7,17 +7,38 @@ INDEX ?= data/index
 API_PORT ?= 8000
 UI_PORT ?= 8501
 
-.PHONY: install run test eval index bench clean
+.PHONY: install lock run test eval index bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 
-# Re-installs only when pyproject.toml changes. torch is installed first, pinned, from the local CPU wheel.
-$(STAMP): pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet "torch==2.13.0"
-	$(PY) -m pip install --quiet -e ".[st,dev,milvus]"
+# Everything comes from the committed lock (exact versions, SHA-256 hashes), so two installs a month apart are the
+# same program. Re-installs only when the lock or pyproject.toml changes; the project itself goes in editable,
+# without dependencies of its own. torch 2.13.0+cpu: pip takes the local CPU wheel where the machine has one;
+# elsewhere set TORCH_INDEX=https://download.pytorch.org/whl/cpu (the PyPI torch is a CUDA build).
+LOCK := requirements.lock
+PIP_VERSION := 26.3
+TORCH_INDEX ?=
+PIP_INDEX_ARGS := $(if $(TORCH_INDEX),--extra-index-url $(TORCH_INDEX))
+
+$(STAMP): $(LOCK) pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet "pip==$(PIP_VERSION)"
+	$(PY) -m pip install --quiet --require-hashes --no-deps $(PIP_INDEX_ARGS) -r $(LOCK)
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(PY) -m pip check
 	touch $(STAMP)
+
+# `make lock` pins what pyproject.toml added or changed and keeps every other pin; `make lock UPGRADE=1` takes the
+# newest releases within pyproject.toml's bounds. In a tools venv of its own, so that
+# pip-tools never enters the project's environment. Review the diff, run `make test`, commit both files.
+LOCK_VENV := .venv-lock
+$(LOCK_VENV)/bin/pip-compile:
+	$(PYTHON) -m venv $(LOCK_VENV)
+	$(LOCK_VENV)/bin/python -m pip install --quiet "pip==$(PIP_VERSION)" "pip-tools==7.6.2"
+
+lock: $(LOCK_VENV)/bin/pip-compile
+	$(LOCK_VENV)/bin/pip-compile --quiet $(if $(UPGRADE),--upgrade) --generate-hashes --extra st,dev,milvus --strip-extras \
+		--allow-unsafe --no-emit-index-url --no-emit-find-links $(PIP_INDEX_ARGS) -o $(LOCK) pyproject.toml
 
 # The browser tests drive Debian's Chromium: `playwright install` cannot download browsers on a closed network.
 # Installed only when missing; sudo only when not already root.
@@ -56,4 +77,4 @@ bench: install
 	$(PY) -m bench $(BENCH)
 
 clean:
-	rm -rf $(VENV) data .pytest_cache
+	rm -rf $(VENV) $(LOCK_VENV) data .pytest_cache
