@@ -69,7 +69,7 @@ test: install $(CHROMIUM)
 	$(PY) -m pytest
 
 eval: index
-	$(PY) -m retriever.evaluate ../shared/eval/seed_dev.jsonl --index $(INDEX)
+	$(PY) -m evals.evaluate ../shared/eval/seed_dev.jsonl --index $(INDEX)
 
 # Benchmarks of the issue "Performance and scale" (python -m bench --help); BENCH picks one, e.g. BENCH=ann.
 BENCH ?= all

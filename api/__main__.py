@@ -10,9 +10,9 @@ import uvicorn
 
 from api.app import create_app
 from retriever.engine import Engine
-from retriever.index import IndexUnavailable
+from retriever.errors import IndexUnavailable
 from retriever.settings import load_settings
-from retriever.store import live_version
+from retriever.store.factory import open_store
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -24,12 +24,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     settings = load_settings(host=args.host, port=args.port, index_dir=args.index)
     try:
-        if live_version(settings) is None:
-            where = f"Milvus {settings.milvus_uri}" if settings.store == "milvus" else str(settings.index_dir)
-            print(f"error: no index at {where}; build one with: python -m ingest corpus/", file=sys.stderr)
+        store = open_store(settings)
+        if store.live_version() is None:
+            print(f"error: no index at {store.where}; build one with: python -m ingest corpus/", file=sys.stderr)
             return 2
         # Opened here, not in the app's start-up, so that a bad index is one clear line, not a traceback.
-        engine = Engine(settings)
+        engine = Engine(settings, store=store)
     except IndexUnavailable as e:
         print(f"error: {e}", file=sys.stderr)
         return 1

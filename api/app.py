@@ -6,11 +6,10 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
-from api.admin import router as admin_router
-from api.feedback import FeedbackStore
-from api.feedback import router as feedback_router
+from api.feedback_store import FeedbackStore
 from api.middleware import BodyLimit, ConcurrencyLimit, RateLimit, ReadKey
-from api.routes import router
+from api.routes import ask, documents, feedback, health, search
+from api.schemas import request_models
 from retriever.engine import Engine
 from retriever.settings import Settings
 
@@ -33,9 +32,12 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         version="0.1.0",
         lifespan=lifespan,
     )
-    app.include_router(router)
-    app.include_router(admin_router)
-    app.include_router(feedback_router)
+    models = request_models(settings)
+    app.include_router(health.router)
+    app.include_router(search.router(models))
+    app.include_router(ask.router(models))
+    app.include_router(documents.router)
+    app.include_router(feedback.router(models))
     # Added last to first: the body limit sees a request before anything else does.
     if settings.cors_origins:
         app.add_middleware(

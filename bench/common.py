@@ -10,8 +10,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from evals.datasets import EVAL
+
 REPO = Path(__file__).resolve().parents[1]
-QUESTIONS = REPO.parent / "shared" / "eval" / "seed_dev.jsonl"
+QUESTIONS = EVAL / "seed_dev.jsonl"
 
 
 def questions() -> list[str]:

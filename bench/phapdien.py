@@ -10,10 +10,11 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
+from evals.datasets import SHARED
 from ingest.pipeline import TextRecord
 
 REPO = Path(__file__).resolve().parents[1]
-PHAPDIEN = REPO.parent / "shared" / "corpus_large" / "phapdien_articles.jsonl.gz"
+PHAPDIEN = SHARED / "corpus_large" / "phapdien_articles.jsonl.gz"
 ARTICLES = 62_323
 EMPTY = 393
 

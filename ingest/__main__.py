@@ -6,10 +6,10 @@ import sys
 from pathlib import Path
 
 from ingest.pipeline import IngestPipeline
-from retriever.embedders import make_embedder
-from retriever.index import IndexUnavailable
+from retriever.embed.factory import make_embedder
+from retriever.errors import IndexUnavailable
 from retriever.settings import load_settings
-from retriever.store import live_version
+from retriever.store.factory import open_store
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -29,18 +29,27 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     settings = load_settings(index_dir=args.index)
     try:
-        if args.delete and live_version(settings) is None:
-            print(f"error: no index at {_where(settings)}", file=sys.stderr)
+        store = open_store(settings)
+        if args.delete and store.live_version() is None:
+            print(f"error: no index at {store.where}", file=sys.stderr)
             return 2
-        pipeline = IngestPipeline(settings, make_embedder(settings, purpose="ingest"))
+        pipeline = IngestPipeline(settings, make_embedder(settings, purpose="ingest"), store)
         if args.delete:
-            report = pipeline.delete(args.delete, settings.index_dir)
+            report = pipeline.delete(args.delete)
             print(report.summary())
             if report.skipped:
                 return 1
         if args.paths:
-            report = pipeline.run(args.paths, settings.index_dir, progress=not args.quiet and sys.stderr.isatty())
+            report = pipeline.run(args.paths, progress=not args.quiet and sys.stderr.isatty())
             print(report.summary())
+            # A file named on the command line that was skipped, or any file of a format we read that could not be
+            # read, is an error; the files that could be read are committed, the others named above with the reason.
+            named = {p.name for p in args.paths if p.is_file()}
+            failed = set(report.unreadable) | {source for source, _ in report.skipped if source in named}
+            if failed:
+                print(f"error: {len(failed)} file(s) could not be ingested: {', '.join(sorted(failed))}",
+                      file=sys.stderr)
+                return 1
     except IndexUnavailable as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
@@ -48,10 +57,6 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: could not write the index ({e}); the previous version is unchanged", file=sys.stderr)
         return 1
     return 0
-
-
-def _where(settings) -> str:
-    return f"Milvus {settings.milvus_uri}" if settings.store == "milvus" else str(settings.index_dir)
 
 
 if __name__ == "__main__":

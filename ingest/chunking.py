@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-from retriever.text import SECTION_SEPARATOR, sentence_spans
+from retriever.text.passages import SECTION_SEPARATOR
+from retriever.text.sentences import sentence_spans
 from retriever.types import Chunk
 
 ARTICLE = 4  # heading level of an article (Điều)

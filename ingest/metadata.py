@@ -10,7 +10,8 @@ from urllib.parse import urlparse
 
 import yaml
 
-from retriever.text import fold
+from retriever.text.normalize import fold
+from retriever.types import DocumentMetadata
 
 # Lines that belong to the web page, not to the article.
 _FURNITURE = [
@@ -83,16 +84,14 @@ _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?P<yaml>.*?)\n(?:---|\.\.\.)[ \t]*(?:
 
 
 @dataclass
-class ArticleMeta:
+class ArticleMeta(DocumentMetadata):
+    """What a file says about itself. The document metadata (DocumentMetadata: dates, and for legal documents the
+    type "Nghị định", number "13/2023/NĐ-CP" and issuer as the header writes it, "UBND TỈNH THANH HÓA") plus:"""
+
     title: str
     body: str  # cleaned text, title first, paragraphs separated by blank lines
     publisher: str | None = None
     url: str | None = None
-    published_date: str | None = None  # ISO "YYYY-MM-DD"
-    doc_type: str | None = None  # a legal document's type: "Nghị định", "Quyết định", ...; None for articles
-    doc_number: str | None = None  # "13/2023/NĐ-CP"
-    issuer: str | None = None  # as the header writes it: "CHÍNH PHỦ", "UBND TỈNH THANH HÓA"
-    issued_date: str | None = None  # ISO "YYYY-MM-DD"
     mentions: list[str] = field(default_factory=list)  # legal documents cited: "Nghị quyết 58/NQ-TW"
 
 

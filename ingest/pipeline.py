@@ -12,12 +12,13 @@ from tqdm import tqdm
 from ingest.chunking import chunk_text
 from ingest.metadata import extract_article
 from ingest.readers import ReadResult, UnreadableFile, read_document, supported
-from retriever.embedders import Embedder
-from retriever.index import NearDuplicate
+from retriever.embed.base import Embedder
 from retriever.settings import Settings
-from retriever.store import VectorStoreWriter, open_writer
-from retriever.text import normalize, passage_with_context
-from retriever.types import Chunk, Document
+from retriever.store.base import Store, VectorStoreWriter
+from retriever.store.factory import open_store
+from retriever.text.normalize import normalize
+from retriever.text.passages import passage_with_context
+from retriever.types import Chunk, Document, NearDuplicate
 
 # Bump when reading, cleaning or chunking changes, so that every file is processed again.
 PIPELINE_VERSION = "3"  # 3: HTML/PDF/DOCX, legacy encodings, legal metadata
@@ -40,6 +41,7 @@ class IngestReport:
     unchanged: list[str] = field(default_factory=list)
     deleted: list[str] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (source, reason)
+    unreadable: list[str] = field(default_factory=list)  # sources among skipped of a format we read, yet unreadable
     notes: list[tuple[str, str]] = field(default_factory=list)  # (source, remark), e.g. pages without text
     chunks: int = 0
     near_duplicates: list[NearDuplicate] = field(default_factory=list)
@@ -81,9 +83,13 @@ def discover(paths: list[Path]) -> list[tuple[Path, str]]:
 
 
 class IngestPipeline:
-    def __init__(self, settings: Settings, embedder: Embedder):
+    """Writes files or text records into the store, through one writer transaction per run (or per slice of a
+    long record stream)."""
+
+    def __init__(self, settings: Settings, embedder: Embedder, store: Store | None = None):
         self.settings = settings
         self.embedder = embedder
+        self.store = store or open_store(settings)
 
     def _fingerprint(self) -> bytes:
         s = self.settings
@@ -103,11 +109,7 @@ class IngestPipeline:
             url=meta.url,
             publisher=meta.publisher,
             content_hash=content_hash,
-            published_date=meta.published_date,
-            doc_type=meta.doc_type,
-            doc_number=meta.doc_number,
-            issuer=meta.issuer,
-            issued_date=meta.issued_date,
+            **meta.metadata(),
         )
         return doc, chunk_text(doc_id, meta.body, self.settings.chunk_size, self.settings.chunk_overlap)
 
@@ -115,14 +117,13 @@ class IngestPipeline:
         """What is embedded: the title and section path give every passage its topic (BM25 indexes the same)."""
         return passage_with_context(doc.title, chunk.section, chunk.text)
 
-    def _writer(self, index_dir: Path | None) -> VectorStoreWriter:
-        """A writer of the configured store (settings.store)."""
-        return open_writer(self.settings, self.embedder.name, self.embedder.dim, index_dir or self.settings.index_dir)
+    def _writer(self) -> VectorStoreWriter:
+        return self.store.open_writer(self.embedder.name, self.embedder.dim)
 
-    def delete(self, sources: list[str], index_dir: Path | None = None) -> IngestReport:
+    def delete(self, sources: list[str]) -> IngestReport:
         """Remove documents and all their passages; a source that is not indexed is reported as skipped."""
         report = IngestReport()
-        with self._writer(index_dir) as writer:
+        with self._writer() as writer:
             for source in sources:
                 if writer.delete(source):
                     report.deleted.append(source)
@@ -132,10 +133,10 @@ class IngestPipeline:
                 report.version = writer.commit()
         return report
 
-    def run(self, paths: list[Path], index_dir: Path | None = None, progress: bool = False) -> IngestReport:
+    def run(self, paths: list[Path], progress: bool = False) -> IngestReport:
         report = IngestReport()
         files = discover(paths)
-        with self._writer(index_dir) as writer:
+        with self._writer() as writer:
             bar = tqdm(files, desc="ingest", unit="file", disable=not progress, file=sys.stderr)
             for path, source in bar:
                 bar.set_postfix_str(f"{report.chunks} chunks", refresh=False)
@@ -154,6 +155,7 @@ class IngestPipeline:
                     report.notes += [(source, note) for note in read.notes]
                 except (UnreadableFile, OSError) as e:
                     report.skipped.append((source, str(e)))
+                    report.unreadable.append(source)
                     continue
                 vectors = self.embedder.embed_passages([self.passage_text(doc, c) for c in chunks])
                 writer.upsert(doc, chunks, vectors)
@@ -164,9 +166,7 @@ class IngestPipeline:
                 report.version = writer.commit()
         return report
 
-    def run_records(
-        self, records: Iterable[TextRecord], index_dir: Path | None = None, progress: bool = False
-    ) -> IngestReport:
+    def run_records(self, records: Iterable[TextRecord], progress: bool = False) -> IngestReport:
         """Like run(), for documents given as text. The text is taken as clean: no page furniture is removed.
 
         Passages of several records are embedded together (`ingest_group_passages` at a time, so the embedder can
@@ -177,7 +177,7 @@ class IngestPipeline:
         bar = tqdm(desc="ingest", unit="doc", disable=not progress, file=sys.stderr)
         done = False
         while not done:
-            with self._writer(index_dir) as writer:
+            with self._writer() as writer:
                 done = self._write_records(writer, records, report, bar)
                 if writer.changed:
                     report.near_duplicates += writer.near_duplicates(self.settings.near_duplicate_threshold)

@@ -2,7 +2,7 @@
 
 The API builds one at start-up; the evaluation command builds one too, so both measure the same thing.
 The engine follows the index: when ingest commits a new version, the next request after
-`reload_interval_s` opens it and swaps it in; in either store (retriever/store.py), so with Milvus a commit of
+`reload_interval_s` opens it and swaps it in; in either store (store/base.py), so with Milvus a commit of
 an ingest job or of another API replica. A request works on one snapshot from start to end, so a swap
 never mixes two versions and never fails a request in flight.
 """
@@ -13,19 +13,22 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
-from retriever.answer import ExtractiveAnswerer, answer_pieces
-from retriever.embedders import Embedder, make_embedder
-from retriever.followup import History, standalone
-from retriever.index import DocumentInfo, IndexUnavailable
-from retriever.llm import LLMAnswerer
-from retriever.rerank import Reranker, make_reranker
-from retriever.search import Mode, SearchService
+from retriever.answer.extractive import ExtractiveAnswerer, answer_pieces
+from retriever.answer.followup import History, standalone
+from retriever.answer.llm import LLMAnswerer
+from retriever.embed.base import Embedder
+from retriever.embed.factory import make_embedder
+from retriever.errors import IndexUnavailable
+from retriever.filters import Filters
+from retriever.search.base import Mode
+from retriever.search.rerank import Reranker, make_reranker
+from retriever.search.service import SearchService
 from retriever.settings import Settings
-from retriever.store import VectorStore, live_version, open_reader
-from retriever.text import underthesea_tools
-from retriever.types import Answer, Delta, Filters, Hit, StreamEvent
+from retriever.store.base import Store, VectorStore
+from retriever.store.factory import open_store
+from retriever.text.sentences import underthesea_tools
+from retriever.types import Answer, Delta, DocumentInfo, Hit, StreamEvent
 
 log = logging.getLogger(__name__)
 
@@ -39,9 +42,10 @@ class Snapshot:
 
 
 class Engine:
-    def __init__(self, settings: Settings, embedder: Embedder | None = None, index_dir: Path | None = None):
+    def __init__(self, settings: Settings, embedder: Embedder | None = None, store: Store | None = None):
+        """The objects of one process, built once; tests and evaluation may pass a ready embedder or store."""
         self.settings = settings
-        self.index_dir = Path(index_dir or settings.index_dir)
+        self.store = store or open_store(settings)
         self.embedder = embedder or make_embedder(settings)
         self.reranker: Reranker | None = make_reranker(settings)
         self.answerer = ExtractiveAnswerer(
@@ -55,7 +59,7 @@ class Engine:
         self._checked_at = time.monotonic()
 
     def _load(self) -> Snapshot:
-        reader = open_reader(self.settings, self.embedder.name, self.index_dir)
+        reader = self.store.open_reader(self.embedder.name)
         return Snapshot(reader=reader, searcher=SearchService(reader, self.embedder, self.settings, self.reranker))
 
     def snapshot(self) -> Snapshot:
@@ -67,7 +71,7 @@ class Engine:
         if self._reload_lock.acquire(blocking=False):
             try:
                 self._checked_at = now
-                if live_version(self.settings, self.index_dir) not in (None, self._snapshot.reader.version):
+                if self.store.live_version() not in (None, self._snapshot.reader.version):
                     self._snapshot = self._load()
                     log.info("serving index version %s", self._snapshot.reader.version)
             except IndexUnavailable as e:

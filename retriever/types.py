@@ -1,11 +1,36 @@
 """Plain data passed between the stages: ingest → index → search → answer."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+
+
+@dataclass(kw_only=True)
+class DocumentMetadata:
+    """What a document says about itself, defined here once: every store's columns, the API's fields and ingest's
+    extraction are derived from METADATA_FIELDS. Dates as "YYYY-MM-DD"; doc_type/doc_number/issuer only for legal
+    documents ("Nghị định", "13/2023/NĐ-CP")."""
+
+    published_date: str | None = None
+    doc_type: str | None = None
+    doc_number: str | None = None
+    issuer: str | None = None
+    issued_date: str | None = None
+
+    @property
+    def year(self) -> int | None:
+        """The year a filter on dates uses: of issue for legal documents, of publication otherwise."""
+        date = self.issued_date or self.published_date
+        return int(date[:4]) if date and date[:4].isdigit() else None
+
+    def metadata(self) -> dict[str, str | None]:
+        return {name: getattr(self, name) for name in METADATA_FIELDS}
+
+
+METADATA_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(DocumentMetadata))
 
 
 @dataclass
-class Document:
+class Document(DocumentMetadata):
     """One source file after reading and cleaning."""
 
     doc_id: str
@@ -15,12 +40,27 @@ class Document:
     url: str | None = None
     publisher: str | None = None
     content_hash: str = ""
-    # Dates as "YYYY-MM-DD"; doc_type/doc_number/issuer only for legal documents ("Nghị định", "13/2023/NĐ-CP").
-    published_date: str | None = None
-    doc_type: str | None = None
-    doc_number: str | None = None
-    issuer: str | None = None
-    issued_date: str | None = None
+
+
+@dataclass
+class DocumentInfo(DocumentMetadata):
+    """A document as a store lists it: its metadata and how many passages it has."""
+
+    doc_id: str
+    source: str
+    title: str
+    url: str | None
+    publisher: str | None
+    chunks: int
+
+
+@dataclass
+class NearDuplicate:
+    """A document written by an ingest whose wording nearly repeats another indexed document."""
+
+    source: str
+    other: str
+    similarity: float  # estimated Jaccard of their shingles
 
 
 @dataclass
@@ -37,7 +77,7 @@ class Chunk:
 
 
 @dataclass
-class Hit:
+class Hit(DocumentMetadata):
     """A chunk returned by search, with its document's metadata and a score."""
 
     chunk_id: str
@@ -55,12 +95,6 @@ class Hit:
     # thresholds such as "is there an answer at all" use it. None when the search did not embed the query.
     dense_score: float | None = None
     row_id: int | None = None  # the chunk's row id in the index version it came from; internal
-    # The document's metadata, carried in every hit (dates as "YYYY-MM-DD").
-    published_date: str | None = None
-    doc_type: str | None = None
-    doc_number: str | None = None
-    issuer: str | None = None
-    issued_date: str | None = None
 
 
 @dataclass
@@ -99,17 +133,3 @@ class Reset:
 
 
 StreamEvent = Delta | Reset | Answer  # a stream is Delta and Reset events, then one Answer, the whole of it
-
-
-@dataclass(frozen=True)
-class Filters:
-    """Restrictions of a search to some documents; None means no restriction on that field."""
-
-    doc_type: str | None = None  # "Nghị định", "Quyết định", … compared without case
-    year_from: int | None = None  # of issue for legal documents, of publication otherwise
-    year_to: int | None = None
-    publisher: str | None = None  # compared without case
-    source: str | None = None  # a source exactly, or a folder prefix ending in "/"
-
-    def __bool__(self) -> bool:
-        return any(v is not None for v in (self.doc_type, self.year_from, self.year_to, self.publisher, self.source))

@@ -10,10 +10,10 @@ import logging
 from typing import Literal
 
 import streamlit as st
+from catalog import FilterOptions, example_questions, filter_options
 
 # `streamlit run` (and AppTest) put this file's folder on sys.path, so sibling modules import directly.
 from client import ApiClient, ApiError, Document, Filters, Health, api_url_from_env
-from corpus import FilterOptions, example_questions, filter_options
 from render import page_style, render_answer
 from safe_markdown import md_escape
 

@@ -12,7 +12,6 @@ from collections.abc import Generator, Iterator
 from typing import Any, Literal, NotRequired, TypedDict
 
 import httpx
-
 from sse import iter_events
 
 DEFAULT_API_URL = "http://127.0.0.1:8000"

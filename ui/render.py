@@ -10,9 +10,8 @@ from collections.abc import Callable
 from pathlib import PurePath
 
 import streamlit as st
-
+from catalog import example_question
 from client import Citation, Hit
-from corpus import example_question
 from safe_markdown import highlighted_passage, linked_answer, md_escape, md_link
 
 UNTITLED = "(không có tiêu đề)"

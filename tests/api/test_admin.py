@@ -9,7 +9,7 @@ import pytest
 
 from ingest.pipeline import IngestPipeline
 from retriever.settings import Settings
-from tests.conftest import CORPUS, REPO, start_api, stop
+from tests.helpers import CORPUS, REPO, start_api, stop
 
 KEY = "test-admin-key-0123456789"
 DOC = "Quy định mới về cấp căn cước cho công dân\n\nTừ ngày 1-7-2024, công dân được cấp thẻ căn cước miễn phí lần đầu tại Công an cấp huyện."

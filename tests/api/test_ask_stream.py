@@ -9,8 +9,7 @@ import time
 import httpx
 import pytest
 
-from tests.conftest import start_api, stop
-from tests.fake_llm import FakeLLM
+from tests.helpers import FakeLLM, start_api, stop
 
 QUESTION = "Về kinh tế số năm 2021, Thanh Hóa xếp hạng bao nhiêu?"
 

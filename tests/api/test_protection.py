@@ -5,7 +5,7 @@ import httpx
 import pytest
 
 from api.middleware import ConcurrencyLimit
-from tests.conftest import start_api, stop
+from tests.helpers import start_api, stop
 
 READ_KEY = "read-key-for-tests"
 

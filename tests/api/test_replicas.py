@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from ingest.pipeline import IngestPipeline
-from tests.conftest import CORPUS, start_api, stop, store_config
+from tests.helpers import CORPUS, start_api, stop, store_config
 
 KEY = "test-admin-key-replicas-0123"
 DOC = (

@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
-from tests.conftest import start_api, stop
+from tests.helpers import start_api, stop
 
 pytestmark = pytest.mark.slow
 

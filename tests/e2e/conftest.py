@@ -5,16 +5,11 @@ chromium with apt and these tests drive that binary.
 """
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, free_port, stop, wait_for_http
+from tests.helpers import REPO
 
 CHROMIUM = Path("/usr/bin/chromium")
 # Without the background-networking flags Chromium's own connections (updates, sync, QUIC probes) are
@@ -29,30 +24,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 ARTIFACTS = REPO / "test-artifacts"
-
-
-@contextmanager
-def streamlit_app(api_url: str) -> Iterator[str]:
-    """`streamlit run ui/app.py` against `api_url`; yields the page's address once Streamlit answers."""
-    port = free_port()
-    proc = subprocess.Popen(
-        [
-            sys.executable, "-m", "streamlit", "run", "ui/app.py",
-            "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
-            "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
-        ],
-        cwd=REPO,
-        env={**os.environ, "POLICYQA_API_URL": api_url},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_for_http(url + "/_stcore/health", proc)
-        yield url
-    finally:
-        stop(proc)
 
 
 @pytest.fixture(scope="session")

@@ -12,8 +12,7 @@ from playwright.sync_api import expect
 
 from ingest.pipeline import IngestPipeline
 from retriever.settings import Settings
-from tests.conftest import start_api, stop
-from tests.e2e.conftest import streamlit_app
+from tests.helpers import start_api, stop, streamlit_app
 
 pytestmark = pytest.mark.slow
 

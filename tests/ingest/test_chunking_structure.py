@@ -1,6 +1,6 @@
 """Structure-aware chunking of legal and policy text: section paths, one article per passage, clause splits."""
 from ingest.chunking import chunk_text
-from retriever.text import passage_with_context
+from retriever.text.passages import passage_with_context
 
 LAW = """LUẬT AN NINH MẠNG
 

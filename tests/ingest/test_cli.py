@@ -52,9 +52,9 @@ def test_delete_removes_a_document(tmp_path):
     r = ingest("--delete", "003_02f4682a8e564762.txt", "--index", index)
     assert r.returncode == 0 and "deleted 1" in r.stdout
 
-    from retriever.index import IndexReader
+    from tests.helpers import faiss_reader
 
-    reader = IndexReader(index)
+    reader = faiss_reader(index)
     assert [d.source for d in reader.documents()] == ["000_26c842c1430eb98e.txt"]
 
     unknown = ingest("--delete", "nope.txt", "--index", index)

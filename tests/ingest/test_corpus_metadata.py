@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from ingest.metadata import extract_article
-from retriever.text import normalize
+from retriever.text.normalize import normalize
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 

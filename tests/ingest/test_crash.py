@@ -9,8 +9,8 @@ import time
 import httpx
 import pytest
 
-from retriever.index import IndexReader, current_version
-from tests.conftest import CORPUS, REPO, start_api, stop
+from retriever.store.faiss import current_version
+from tests.helpers import CORPUS, REPO, faiss_reader, start_api, stop
 
 
 def ingest_cmd(folder, index):
@@ -40,7 +40,7 @@ def test_sigkill_mid_ingest_keeps_the_last_good_index(tmp_path, kill_after_s):
     proc.wait()
 
     assert current_version(index) == good
-    assert [d.source for d in IndexReader(index).documents()] == ["003_02f4682a8e564762.txt"]
+    assert [d.source for d in faiss_reader(index).documents()] == ["003_02f4682a8e564762.txt"]
     api, url = start_api(index)
     try:
         body = httpx.post(f"{url}/ask", json={"question": "Hà Tĩnh cần triển khai bao nhiêu biện pháp bảo đảm an toàn thông tin?"}, timeout=60).json()
@@ -54,5 +54,5 @@ def test_sigkill_mid_ingest_keeps_the_last_good_index(tmp_path, kill_after_s):
     done = subprocess.run(ingest_cmd(small, index), cwd=REPO, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert current_version(index) != good
-    assert IndexReader(index).document_count == 2
+    assert faiss_reader(index).document_count == 2
     assert not list((index / "versions").glob(".staging-*"))

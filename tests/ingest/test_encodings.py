@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 from ingest.encodings import (
     TCVN3_TABLE,
     VNI_TABLE,
-    decode_text,
     decode_tcvn3,
+    decode_text,
     decode_vni,
     encode_tcvn3,
     encode_vni,

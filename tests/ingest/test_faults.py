@@ -9,9 +9,9 @@ import faiss
 import pytest
 
 from ingest.pipeline import IngestPipeline
-from retriever.index import IndexReader, current_version
 from retriever.settings import Settings
-from tests.conftest import CORPUS, REPO
+from retriever.store.faiss import current_version
+from tests.helpers import CORPUS, REPO, faiss_reader
 
 
 @pytest.fixture
@@ -38,12 +38,12 @@ def test_disk_full_during_commit_leaves_previous_index(index_with_one_doc, embed
     with pytest.raises(OSError, match="No space"):
         IngestPipeline(Settings(index_dir=index), embedder).run([more], index)
     assert current_version(index) == good
-    assert [d.source for d in IndexReader(index).documents()] == ["003_02f4682a8e564762.txt"]
+    assert [d.source for d in faiss_reader(index).documents()] == ["003_02f4682a8e564762.txt"]
     assert not list((index / "versions").glob(".staging-*"))
 
     monkeypatch.undo()
     IngestPipeline(Settings(index_dir=index), embedder).run([more], index)
-    assert IndexReader(index).document_count == 2
+    assert faiss_reader(index).document_count == 2
 
 
 def test_disk_full_is_a_clean_cli_error(index_with_one_doc, tmp_path):
@@ -65,7 +65,7 @@ def test_disk_full_is_a_clean_cli_error(index_with_one_doc, tmp_path):
     assert r.returncode != 0
     assert "error:" in r.stderr and "Traceback" not in r.stderr
     assert current_version(index_with_one_doc) == good
-    assert IndexReader(index_with_one_doc).document_count == 1
+    assert faiss_reader(index_with_one_doc).document_count == 1
 
 
 def test_corrupted_sqlite_is_refused_at_api_start_up(index_with_one_doc):

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ingest.metadata import ArticleMeta, extract_article, parse_date, split_front_matter
-from retriever.text import normalize
+from retriever.text.normalize import normalize
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 

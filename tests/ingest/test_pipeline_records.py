@@ -4,9 +4,9 @@ from __future__ import annotations
 import pytest
 
 from ingest.pipeline import IngestPipeline, TextRecord
-from retriever.index import IndexReader, current_version
 from retriever.settings import Settings
-from tests.retriever.fake_embedder import HashEmbedder
+from retriever.store.faiss import current_version
+from tests.helpers import HashEmbedder, faiss_reader
 
 
 def _records(n: int) -> list[TextRecord]:
@@ -20,7 +20,7 @@ def test_long_stream_is_committed_every_n_documents(tmp_path):
     settings = Settings(index_dir=tmp_path, ingest_commit_every=2, ingest_group_passages=3)
     report = IngestPipeline(settings, HashEmbedder()).run_records(_records(5), tmp_path)
     assert len(report.added) == 5 and report.chunks == 5
-    reader = IndexReader(tmp_path)
+    reader = faiss_reader(tmp_path)
     assert reader.document_count == 5 and reader.chunk_count == 5
 
 
@@ -34,8 +34,8 @@ def test_a_stream_that_fails_keeps_its_committed_part_and_resumes(tmp_path):
 
     with pytest.raises(OSError):
         pipeline.run_records(failing(), tmp_path)
-    assert IndexReader(tmp_path).document_count == 2  # the first two were committed; the third was not
+    assert faiss_reader(tmp_path).document_count == 2  # the first two were committed; the third was not
     committed = current_version(tmp_path)
     report = pipeline.run_records(_records(5), tmp_path)
     assert len(report.unchanged) == 2 and len(report.added) == 3
-    assert current_version(tmp_path) != committed and IndexReader(tmp_path).document_count == 5
+    assert current_version(tmp_path) != committed and faiss_reader(tmp_path).document_count == 5

@@ -12,7 +12,7 @@ from ingest import readers
 from ingest.encodings import encode_tcvn3, encode_vni
 from ingest.metadata import extract_article
 from ingest.readers import UnreadableFile, read_document, read_file, supported
-from retriever.text import normalize
+from retriever.text.normalize import normalize
 
 DECREE = [
     "CHÍNH PHỦ",

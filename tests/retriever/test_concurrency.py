@@ -2,11 +2,11 @@
 import subprocess
 import sys
 
-from tests.conftest import REPO
+from tests.helpers import REPO
 
 CODE = """
 import threading
-from retriever.answer import ExtractiveAnswerer
+from retriever.answer.extractive import ExtractiveAnswerer
 from retriever.types import Hit
 hit = Hit(chunk_id="d:0", doc_id="d", source="a.txt", title="Tiêu đề", url=None, score=0.9, dense_score=0.9,
           text="Năm 2020, Thanh Hóa xếp thứ 15 trong 63 tỉnh. TP. Sầm Sơn thu hút 7 triệu lượt khách.")

@@ -6,8 +6,8 @@ import pytest
 
 from ingest.pipeline import IngestPipeline
 from retriever.engine import Engine
-from retriever.types import Filters
-from tests.conftest import CORPUS, STORES, store_config
+from retriever.filters import Filters
+from tests.helpers import CORPUS, STORES, store_config
 
 DECREE = """CHÍNH PHỦ
 CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM

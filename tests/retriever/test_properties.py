@@ -3,7 +3,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ingest.chunking import chunk_text
-from retriever.text import fold, normalize, sentence_spans
+from retriever.text.normalize import fold, normalize
+from retriever.text.sentences import sentence_spans
 
 # Vietnamese letters, combining marks, punctuation, digits, whitespace and anything else Unicode has.
 vietnamese = st.text(

@@ -13,9 +13,8 @@ from pathlib import Path
 import httpx
 import pytest
 import streamlit as st
+from catalog import example_questions
 from streamlit.testing.v1 import AppTest
-
-from corpus import example_questions
 
 APP = Path(__file__).resolve().parents[2] / "ui" / "app.py"
 TIMEOUT = 60

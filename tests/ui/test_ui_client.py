@@ -6,7 +6,6 @@ import socket
 
 import httpx
 import pytest
-
 from client import DEFAULT_API_URL, ApiClient, ApiError, api_url_from_env
 
 
