@@ -4,10 +4,13 @@ from __future__ import annotations
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi_offline import FastAPIOffline
 
+from api.errors import validation_error
 from api.feedback_store import FeedbackStore
-from api.middleware import BodyLimit, ConcurrencyLimit, RateLimit, ReadKey
+from api.middleware import DOCS_ASSETS, BodyLimit, ConcurrencyLimit, JsonBody, RateLimit, ReadKey
 from api.routes import ask, documents, feedback, health, search
 from api.schemas import request_models
 from retriever.engine import Engine
@@ -26,19 +29,24 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         app.state.feedback = FeedbackStore(settings.feedback_db)
         yield
 
-    app = FastAPI(
+    # FastAPIOffline is FastAPI with /docs and /redoc served from files inside its package: FastAPI's own pages
+    # load Swagger UI from a CDN and stay blank on a closed network.
+    app = FastAPIOffline(
         title="Trợ lý hỏi đáp chính sách",
         description="Hỏi đáp tiếng Việt về văn bản chính sách, có trích dẫn nguồn.",
         version="0.1.0",
         lifespan=lifespan,
+        static_url=DOCS_ASSETS,
     )
+    app.add_exception_handler(RequestValidationError, validation_error)
     models = request_models(settings)
     app.include_router(health.router)
     app.include_router(search.router(models))
     app.include_router(ask.router(models))
     app.include_router(documents.router)
     app.include_router(feedback.router(models))
-    # Added last to first: the body limit sees a request before anything else does.
+    # Added last to first: the body limit sees a request before anything else does, the JSON check last.
+    app.add_middleware(JsonBody)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST", "DELETE"],

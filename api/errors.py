@@ -1,5 +1,6 @@
-"""Bad input is a 4xx with a reason, never a 500: request bodies checked before the routes parse them, and
-validation errors that echo no more than a short, safely encoded excerpt of the offending value."""
+"""Bad input is a 4xx with a reason, never a 500: request bodies that are not JSON the API accepts (check_json,
+applied by middleware.JsonBody before any route parses them), and validation errors that echo no more than a
+short, safely encoded excerpt of the offending value (validation_error)."""
 from __future__ import annotations
 
 import json
@@ -9,12 +10,10 @@ from typing import Any
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 EXCERPT_CHARS = 80  # of an offending value echoed back: enough to recognise it, never the whole 100 KB question
 MAX_JSON_DEPTH = 32  # the deepest body of the contract nests 4 levels (a citation inside a feedback)
 MAX_NUMBER_DIGITS = 30  # an int or float written with more digits is no top_k, year or marker
-JSON_PATHS = ("/search", "/ask", "/ask/stream", "/feedback")
 
 
 def excerpt(value: Any) -> str:
@@ -72,74 +71,23 @@ def _depth(value: Any) -> int:
     return deepest
 
 
-def check_json(body: bytes) -> str | None:
-    """Why a request body is not JSON the API accepts (in Vietnamese, with the technical reason), or None."""
+def check_json(body: bytes) -> tuple[int, str] | None:
+    """The status and reason (in Vietnamese, with the technical detail) of a request body that is not JSON the API
+    accepts, or None. Malformed JSON is a 422 as FastAPI itself answers it; bodies it answered 400 stay 400."""
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError as e:
-        return f"Nội dung không phải UTF-8 hợp lệ (byte {e.start})."
+        return 400, f"Nội dung không phải UTF-8 hợp lệ (byte {e.start})."
     if not text.strip():
-        return "Nội dung yêu cầu rỗng: cần một đối tượng JSON."
+        return 422, "Nội dung yêu cầu rỗng: cần một đối tượng JSON."
     try:
         value = json.loads(text, parse_constant=_reject_constant, parse_int=_number(int), parse_float=_number(float))
     except RecursionError:
-        return f"JSON lồng nhau quá sâu (tối đa {MAX_JSON_DEPTH} cấp)."
+        return 400, f"JSON lồng nhau quá sâu (tối đa {MAX_JSON_DEPTH} cấp)."
     except json.JSONDecodeError as e:
-        return f"JSON không hợp lệ: {e.msg} (dòng {e.lineno}, cột {e.colno})."
+        return 422, f"JSON không hợp lệ: {e.msg} (dòng {e.lineno}, cột {e.colno})."
     except ValueError as e:  # InvalidBody, and Python's own limit on the digits of an int
-        return f"JSON không hợp lệ: {excerpt(str(e))}."
+        return 400, f"JSON không hợp lệ: {excerpt(str(e))}."
     if _depth(value) > MAX_JSON_DEPTH:
-        return f"JSON lồng nhau quá sâu (tối đa {MAX_JSON_DEPTH} cấp)."
+        return 400, f"JSON lồng nhau quá sâu (tối đa {MAX_JSON_DEPTH} cấp)."
     return None
-
-
-def _media_type(scope: Scope) -> str:
-    for key, value in scope.get("headers", []):
-        if key == b"content-type":
-            return value.decode("latin-1").split(";")[0].strip().lower()
-    return ""
-
-
-class JsonBody:
-    """The JSON endpoints take application/json only (415 otherwise), as strict UTF-8, bounded in depth and in the
-    size of numbers (400 otherwise), each refusal with its reason. The body, already limited in size by BodyLimit,
-    is read once here and handed on unchanged."""
-
-    def __init__(self, app: ASGIApp):
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] != "POST" or scope["path"] not in JSON_PATHS:
-            return await self.app(scope, receive, send)
-        media = _media_type(scope)
-        if media != "application/json" and not media.endswith("+json"):
-            return await _reject(send, 415, f"Content-Type phải là application/json (nhận được: {excerpt(media) or 'không có'}).")
-        chunks: list[bytes] = []
-        while True:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                return
-            chunks.append(message.get("body", b""))
-            if not message.get("more_body"):
-                break
-        body = b"".join(chunks)
-        reason = check_json(body)
-        if reason:
-            return await _reject(send, 400, reason)
-        sent = False
-
-        async def replay() -> Message:
-            nonlocal sent
-            if not sent:
-                sent = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            return await receive()
-
-        await self.app(scope, replay, send)
-
-
-async def _reject(send: Send, status: int, detail: str) -> None:
-    payload = json.dumps({"detail": detail}, ensure_ascii=False).encode()
-    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode())]
-    await send({"type": "http.response.start", "status": status, "headers": headers})
-    await send({"type": "http.response.body", "body": payload})

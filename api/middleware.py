@@ -1,5 +1,5 @@
-"""Protections in front of the routes: body size limit, per-client rate limit, bounded CPU concurrency,
-an optional read key. Pure ASGI middleware, so a rejected request is never parsed."""
+"""Protections in front of the routes: body size limit, JSON bodies checked, per-client rate limit, bounded CPU
+concurrency, an optional read key. Pure ASGI middleware, so a rejected request is never parsed."""
 from __future__ import annotations
 
 import asyncio
@@ -9,11 +9,16 @@ import math
 import time
 from collections import OrderedDict
 
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api.errors import check_json, excerpt
 
 # The endpoints that embed and search: the expensive ones, and the ones a client may hammer.
 CPU_PATHS = ("/ask", "/search")
-OPEN_PATHS = ("/health", "/docs", "/openapi.json", "/redoc")
+# The JSON endpoints, whose bodies JsonBody checks before any route parses them.
+JSON_PATHS = ("/search", "/ask", "/ask/stream", "/feedback")
+DOCS_ASSETS = "/static-offline-docs"  # fastapi-offline's Swagger UI and ReDoc files
+OPEN_PATHS = ("/health", "/docs", "/openapi.json", "/redoc", DOCS_ASSETS)
 
 
 async def _reject(send: Send, status: int, detail: str, headers: dict[str, str] | None = None) -> None:
@@ -134,3 +139,42 @@ class ReadKey:
         if not any(hmac.compare_digest(given, k) for k in self.keys):
             return await _reject(send, 401, "Thiếu hoặc sai khóa X-API-Key.")
         await self.app(scope, receive, send)
+
+
+class JsonBody:
+    """The JSON endpoints take application/json only (415 otherwise), as strict UTF-8, bounded in depth and in the
+    size of numbers (400 otherwise), each refusal with its reason. The body, already limited in size by BodyLimit,
+    is read once here and handed on unchanged."""
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "POST" or scope["path"] not in JSON_PATHS:
+            return await self.app(scope, receive, send)
+        media = (_header(scope, b"content-type") or "").split(";")[0].strip().lower()
+        if media != "application/json" and not media.endswith("+json"):
+            got = excerpt(media) or "không có"
+            return await _reject(send, 415, f"Content-Type phải là application/json (nhận được: {got}).")
+        chunks: list[bytes] = []
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            chunks.append(message.get("body", b""))
+            if not message.get("more_body"):
+                break
+        body = b"".join(chunks)
+        refused = check_json(body)
+        if refused:
+            return await _reject(send, *refused)
+        sent = False
+
+        async def replay() -> Message:
+            nonlocal sent
+            if not sent:
+                sent = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)

@@ -6,8 +6,9 @@ come from retriever.types.METADATA_FIELDS.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator, model_validator
 
@@ -21,9 +22,28 @@ MAX_TEXT = 2000  # the longest question, query or comment unless a deployment se
 SearchMode = Literal["dense", "bm25", "hybrid"] | None
 
 
+# C0 control characters other than tab and line breaks, and lone surrogates: no question or document holds
+# them, and they break what handles text downstream (SQLite, JSON encoding, the tokenizers).
+_INVALID_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
+
+
+def _valid_text(value: Any) -> Any:
+    """Every string of a request value, in lists too, is checked for characters no text of ours can hold."""
+    if isinstance(value, str):
+        bad = _INVALID_CHARACTERS.search(value)
+        if bad:
+            raise ValueError(f"contains an invalid character U+{ord(bad.group()):04X} at position {bad.start()}")
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            _valid_text(item)
+    return value
+
+
 class _Request(BaseModel):
     # A misspelt field ("topk") is an error the client should hear about, not something silently ignored.
     model_config = ConfigDict(extra="forbid")
+
+    _check_characters = field_validator("*", mode="before")(_valid_text)
 
 
 def _not_blank(value: str) -> str:
@@ -160,6 +180,7 @@ class FeedbackCitation(BaseModel):
     """What identifies a cited passage; a whole Citation object is accepted too, its other fields dropped."""
 
     model_config = ConfigDict(extra="ignore")
+    _check_characters = field_validator("*", mode="before")(_valid_text)
 
     chunk_id: str = Field(min_length=1, max_length=200)
     marker: int | None = Field(default=None, ge=0, le=1000)

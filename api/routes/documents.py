@@ -17,6 +17,7 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel
 
 from api.deps import EngineDep, SettingsDep
+from api.errors import excerpt
 from api.schemas import DocumentOut, DocumentsResponse
 from ingest.pipeline import IngestPipeline
 from ingest.readers import UnreadableFile, read_file
@@ -94,7 +95,7 @@ async def upload_document(file: UploadFile, settings: SettingsDep, engine: Engin
     name = safe_filename(file.filename)
     data = await _read_limited(file, settings.max_upload_bytes)
     if not data:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, "Tệp rỗng.")
+        raise HTTPException(422, "Tệp rỗng.")
     try:
         # The type is decided by the content; a name that lies is caught here, before anything is stored.
         await run_in_threadpool(read_file, Path(name), data)
@@ -115,7 +116,7 @@ async def upload_document(file: UploadFile, settings: SettingsDep, engine: Engin
 async def delete_document(doc_id: str, settings: SettingsDep, engine: EngineDep) -> DeleteResult:
     doc = next((d for d in engine.documents() if d.doc_id == doc_id), None)
     if doc is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"Không có tài liệu {doc_id}.")
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"Không có tài liệu {excerpt(doc_id)}.")
 
     def delete() -> None:
         IngestPipeline(settings, engine.embedder, engine.store).delete([doc.source])

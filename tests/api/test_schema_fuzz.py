@@ -25,9 +25,12 @@ OPERATIONS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def api_schema(fuzzed_api):
-    return schemathesis.openapi.from_url(f"{fuzzed_api}/openapi.json")
+@pytest.fixture(scope="module", params=["utf-8", "any"])
+def api_schema(fuzzed_api, request):
+    schema = schemathesis.openapi.from_url(f"{fuzzed_api}/openapi.json")
+    # "any": strings from every code point Hypothesis draws, not only what UTF-8 encodes cleanly; NUL included.
+    schema.config.generation.update(allow_x00=True, codec=None if request.param == "any" else "utf-8")
+    return schema
 
 
 @pytest.mark.parametrize("method, path", OPERATIONS)

@@ -152,3 +152,25 @@ def test_document_html_is_shown_as_text_and_never_runs(page, embedder, tmp_path,
             full_screenshot(page, artifacts / "hostile-document-as-text.png")
     finally:
         stop(api)
+
+
+def test_interactive_docs_work_without_internet(page, api_url, artifacts):
+    """This browser reaches nothing outside the machine: /docs and /redoc render only if their scripts and styles
+    come from the API itself."""
+    external = []  # scripts, styles and data fetched from elsewhere (ReDoc's "powered by" logo may fail: it is an image)
+
+    def note(request) -> None:
+        if request.resource_type in ("script", "stylesheet", "fetch", "xhr") and request.url.startswith("http") \
+                and not request.url.startswith(api_url):
+            external.append(request.url)
+
+    page.on("request", note)
+    page.goto(f"{api_url}/docs")
+    operations = page.locator(".opblock-summary-path")
+    operations.first.wait_for()
+    listed = set(operations.all_inner_texts())
+    assert {"/health", "/search", "/ask", "/ask/stream", "/documents", "/feedback"} <= {p.strip() for p in listed}
+    page.screenshot(path=str(artifacts / "docs.png"))
+    page.goto(f"{api_url}/redoc")
+    page.get_by_text("Trợ lý hỏi đáp chính sách").first.wait_for()
+    assert external == []

@@ -64,3 +64,52 @@ def test_delete_removes_a_document(tmp_path):
 def test_no_arguments_is_a_usage_error(tmp_path):
     r = ingest("--index", tmp_path / "index")
     assert r.returncode == 2 and "--delete" in r.stderr
+
+
+@pytest.mark.slow
+def test_html_pdf_and_docx_files_are_ingested(tmp_path, make_pdf, make_docx, news_page_html):
+    """The three binary-ish formats through the CLI of this very install (trafilatura's HTML cleaner, pypdf and
+    python-docx must all be importable from the locked environment)."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "bai-bao.html").write_text(news_page_html, encoding="utf-8")
+    (docs / "quyet-dinh.pdf").write_bytes(make_pdf([["QUYẾT ĐỊNH", "Điều 1. Phí cấp bản sao trích lục là 8.000 đồng."]]))
+    (docs / "ke-hoach.docx").write_bytes(make_docx(["KẾ HOẠCH", "Năm 2025 tỉnh trồng mới 1.200 ha rừng gỗ lớn."]))
+    index = tmp_path / "index"
+    r = ingest(docs, "--index", index, "--quiet")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "added 3" in r.stdout and "skipped 0" in r.stdout
+
+    from tests.helpers import faiss_reader
+
+    reader = faiss_reader(index)
+    for query, source in [("nền tảng chia sẻ dữ liệu", "bai-bao.html"), ("bản sao trích lục", "quyet-dinh.pdf"),
+                          ("rừng gỗ lớn", "ke-hoach.docx")]:
+        assert reader.search_lexical(query, 1, 0.3)[0].source == source
+
+
+@pytest.mark.slow
+def test_a_file_that_cannot_be_read_is_named_and_the_exit_code_says_so(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    shutil.copy(REPO / "corpus" / "003_02f4682a8e564762.txt", docs)
+    index = tmp_path / "index"
+    assert ingest(docs, "--index", index, "--quiet").returncode == 0
+    live = (index / "CURRENT").read_text()
+
+    broken = tmp_path / "hong.pdf"
+    broken.write_bytes(b"%PDF-1.7\n this is no PDF at all")
+    r = ingest(broken, "--index", index, "--quiet")
+    assert r.returncode == 1 and "hong.pdf" in r.stderr and "skipped hong.pdf" in r.stdout
+    assert (index / "CURRENT").read_text() == live  # nothing could be read, so nothing was written
+
+    # In a folder: what can be read is committed whole, the rest named; the exit code still says it failed.
+    shutil.copy(broken, docs / "hong.pdf")
+    shutil.copy(REPO / "corpus" / "000_26c842c1430eb98e.txt", docs)
+    r = ingest(docs, "--index", index, "--quiet")
+    assert r.returncode == 1 and "hong.pdf" in r.stderr and "added 1" in r.stdout
+
+    from tests.helpers import faiss_reader
+
+    assert sorted(d.source for d in faiss_reader(index).documents()) == [
+        "000_26c842c1430eb98e.txt", "003_02f4682a8e564762.txt"]
