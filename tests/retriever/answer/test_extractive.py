@@ -5,7 +5,6 @@ import json
 import re
 import statistics
 import time
-from pathlib import Path
 
 import pytest
 
@@ -16,8 +15,9 @@ from retriever.answer.question import question_type
 from retriever.engine import Engine
 from retriever.settings import Settings
 from retriever.types import Answer, Hit
+from tests.helpers import CORPUS, REPO
 
-REFUSAL_SET = Path(__file__).resolve().parents[1] / "data" / "refusal.jsonl"
+REFUSAL_SET = REPO / "tests" / "data" / "refusal.jsonl"
 
 
 def hit(i: int, text: str, title: str = "Chuyển đổi số", dense: float = 0.9) -> Hit:
@@ -193,7 +193,7 @@ def test_refusal_set_is_not_the_seed_set():
     seed = {json.loads(line)["question"] for line in (SHARED / "eval" / "seed_dev.jsonl").read_text().splitlines()}
     rows = load(REFUSAL_SET)
     assert not seed & {r["question"] for r in rows}
-    corpus = Path(__file__).resolve().parents[2] / "corpus"
+    corpus = CORPUS
     for row in rows:
         if row["answerable"]:
             text = (corpus / row["source"]).read_text(encoding="utf-8")

