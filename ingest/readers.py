@@ -97,7 +97,8 @@ def read_converted(data: bytes, suffix: str) -> ReadResult:
         # An OLE file without a WordDocument stream: a workbook, a presentation, an encrypted .docx.
         if b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00e\x00d\x00P\x00a\x00c\x00k\x00a\x00g\x00e" in data:
             raise UnreadableFile("encrypted Office document (needs a password)")
-        raise UnreadableFile("legacy Office file that is not a Word document (.xls/.ppt are not supported)")
+        raise UnreadableFile("legacy Office file that is not a Word document (.xls/.ppt are not supported) "
+                             "or is damaged")
     read = read_docx(office.to_docx(data, suffix, tool_settings()))
     read.kind = suffix[1:]
     return read

@@ -83,16 +83,13 @@ def _char_width(line: Line) -> float:
 
 
 def _right_edge(page: Page) -> float:
-    """Where full lines end: the widest line, when others reach it too; else the left margin mirrored, since a
-    page of a few short lines does not show its right margin."""
+    """Where full lines end: the widest line, or the left margin mirrored when that is further right (a page of
+    short lines does not show its right margin; administrative documents have a left margin at least as wide as
+    the right one)."""
     lines = [line for line in page.lines if not line.fixed]
     if not lines:
         return page.width
-    widest = max(line.x1 for line in lines)
-    near = sum(1 for line in lines if widest - line.x1 <= 2 * _char_width(line))
-    if near >= 2:
-        return widest
-    return max(widest, page.width - min(line.x0 for line in lines))
+    return max(max(line.x1 for line in lines), page.width - min(line.x0 for line in lines))
 
 
 def _pitch(lines: list[Line]) -> float | None:

@@ -12,6 +12,15 @@ from pathlib import Path
 import pytest
 
 
+def legal_fields(text: str) -> tuple:
+    """(type, number, issuer, date of issue) that metadata reads from a reader's text."""
+    from ingest.metadata import extract_article
+    from retriever.text import normalize
+
+    meta = extract_article(normalize(text))
+    return meta.doc_type, meta.doc_number, meta.issuer, meta.issued_date
+
+
 def _vietnamese_font() -> Path:
     """A TTF with every Vietnamese letter that ships inside a PyPI package, so no system font is needed."""
     import matplotlib
