@@ -41,7 +41,7 @@ _HTML_START = re.compile(
     r"\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*(<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>])", re.I | re.S
 )
 
-__all__ = ["ReadResult", "UnreadableFile", "read_document", "read_file", "supported"]
+__all__ = ["ReadResult", "UnreadableFile", "detect_format", "read_document", "read_file", "supported"]
 
 
 def supported(path: Path) -> bool:
@@ -54,27 +54,22 @@ def read_file(path: Path, data: bytes) -> str:
     return read_document(path, data).text
 
 
-def read_document(path: Path, data: bytes, progress: bool = False) -> ReadResult:
-    """Read a file whatever its name says: PDF, DOCX, OpenDocument, old Word, RTF and images are known by their
-    first bytes, HTML by its opening tags, and the rest is text in whichever encoding reads as Vietnamese. The
-    name only matters for text content: .txt/.md/.markdown is read as text, .html/.htm as HTML, anything else is
-    unsupported. `progress` shows a progress bar over the pages that go through OCR."""
+def detect_format(path: Path, data: bytes) -> tuple[str, str | None]:
+    """What the file is, from its content, without reading it: "pdf", "zip" (DOCX or OpenDocument), "doc", "rtf",
+    "image", "html" or "text", and the decoded text for the last two; UnreadableFile when it is none of them.
+    Cheap (no OCR, no conversion): an upload can be checked with it before it is stored."""
     suffix = path.suffix.lower()
     head = data[:1024].lstrip(b"\xef\xbb\xbf\t\n\r\x0c ")
     if head.startswith(b"%PDF-"):
-        return read_pdf(data, progress=progress)
+        return "pdf", None
     if head.startswith(b"PK\x03\x04"):
-        return read_zip(data)
+        return "zip", None
     if data.startswith(_OLE_MAGIC):
-        return read_converted(data, ".doc")
+        return "doc", None
     if head.startswith(b"{\\rtf"):
-        return read_converted(data, ".rtf")
+        return "rtf", None
     if any(data.startswith(magic) for magic in _IMAGE_MAGIC):
-        pages, stats = read_image(data, tool_settings(), progress=progress)
-        text = tidy("\n".join(reflow(pages)))
-        if not text.strip():
-            raise UnreadableFile("no text found in the image by OCR")
-        return ReadResult(text, "image", ocr=stats)
+        return "image", None
     try:
         text = decode_text(data)
     except UnreadableFile:
@@ -83,12 +78,35 @@ def read_document(path: Path, data: bytes, progress: bool = False) -> ReadResult
                                  "(unrecognised content)") from None
         raise
     if suffix in HTML_SUFFIXES or _HTML_START.match(text[:4096]):
-        return read_html(text)
-    if suffix in BINARY_SUFFIXES:
-        return ReadResult(text, "text", notes=[f"named {suffix} but holds plain text"])
-    if suffix not in TEXT_SUFFIXES:
+        return "html", text
+    if suffix not in TEXT_SUFFIXES and suffix not in BINARY_SUFFIXES:
         raise UnreadableFile(f"unsupported file type {suffix or '(none)'}")
-    return ReadResult(text, "text")
+    return "text", text
+
+
+def read_document(path: Path, data: bytes, progress: bool = False) -> ReadResult:
+    """Read a file whatever its name says: PDF, DOCX, OpenDocument, old Word, RTF and images are known by their
+    first bytes, HTML by its opening tags, and the rest is text in whichever encoding reads as Vietnamese. The
+    name only matters for text content: .txt/.md/.markdown is read as text, .html/.htm as HTML, anything else is
+    unsupported. `progress` shows a progress bar over the pages that go through OCR."""
+    kind, text = detect_format(path, data)
+    if kind == "pdf":
+        return read_pdf(data, progress=progress)
+    if kind == "zip":
+        return read_zip(data)
+    if kind in ("doc", "rtf"):
+        return read_converted(data, f".{kind}")
+    if kind == "image":
+        pages, stats = read_image(data, tool_settings(), progress=progress)
+        text = tidy("\n".join(reflow(pages)))
+        if not text.strip():
+            raise UnreadableFile("no text found in the image by OCR")
+        return ReadResult(text, "image", ocr=stats)
+    if kind == "html":
+        return read_html(text)
+    suffix = path.suffix.lower()
+    notes = [f"named {suffix} but holds plain text"] if suffix in BINARY_SUFFIXES else []
+    return ReadResult(text, "text", notes=notes)
 
 
 def read_converted(data: bytes, suffix: str) -> ReadResult:

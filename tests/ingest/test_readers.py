@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from ingest import pdf, readers
 from ingest.encodings import encode_tcvn3, encode_vni
 from ingest.metadata import extract_article
-from ingest.readers import UnreadableFile, read_document, read_file, supported
+from ingest.readers import UnreadableFile, detect_format, read_document, read_file, supported
 from retriever.text import normalize
 
 DECREE = [
@@ -269,3 +269,14 @@ def test_arbitrary_bytes_raise_only_unreadable_file(suffix, prefix, body):
     except UnreadableFile:
         return
     assert isinstance(result.text, str) and "\x00" not in result.text
+
+
+def test_detect_format_reads_nothing(make_scanned_pdf, monkeypatch):
+    # What an upload is checked with before it is stored: the kind, without OCR (even with Tesseract missing).
+    monkeypatch.setenv("POLICYQA_OCR_TESSERACT", "/nonexistent/tesseract")
+    assert detect_format(Path("scan.txt"), make_scanned_pdf()) == ("pdf", None)
+    assert detect_format(Path("anh.jpg"), b"\x89PNG\r\n\x1a\n" + bytes(100)) == ("image", None)
+    assert detect_format(Path("cu.doc"), b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(100)) == ("doc", None)
+    assert detect_format(Path("a.md"), "# Tiêu đề".encode()) == ("text", "# Tiêu đề")
+    with pytest.raises(UnreadableFile, match="unsupported file type .csv"):
+        detect_format(Path("a.csv"), b"a,b\n")
