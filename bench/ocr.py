@@ -147,18 +147,40 @@ def _jobs(jobs: int | None):
             os.environ["POLICYQA_OCR_JOBS"] = before
 
 
-def _read_pages(pdfs: list[bytes]) -> tuple[list[str], float, float]:
-    """The project's reader on one-page PDFs, one after the other: (texts, wall seconds, OCR seconds)."""
+def _read_page(pdf: bytes) -> tuple[str, float]:
+    """The project's reader on a one-page PDF: (text, OCR seconds)."""
     from ingest.readers import read_document
 
-    texts, ocr_s = [], 0.0
-    t0 = time.perf_counter()
     with _jobs(1):
-        for pdf in pdfs:
-            result = read_document(Path("page.pdf"), pdf)
-            texts.append(result.text)
-            ocr_s += result.ocr.seconds
-    return texts, time.perf_counter() - t0, ocr_s
+        result = read_document(Path("page.pdf"), pdf)
+    return result.text, result.ocr.seconds
+
+
+def _ocrmypdf_page(pdf: bytes) -> str:
+    """OCRmyPDF's text of a one-page PDF (its sidecar), one job."""
+    with tempfile.TemporaryDirectory() as tmp:
+        source, out, sidecar = (Path(tmp) / name for name in ("in.pdf", "out.pdf", "out.txt"))
+        source.write_bytes(pdf)
+        subprocess.run([shutil.which("ocrmypdf"), "--quiet", "--skip-text", "-l", "vie", "--jobs", "1",
+                        "--output-type", "pdf", "--sidecar", str(sidecar), str(source), str(out)], check=True,
+                       capture_output=True)
+        return sidecar.read_text(encoding="utf-8")
+
+
+def _routes(pdfs: list[bytes], compare: bool) -> dict[str, tuple[list[str], float, float]]:
+    """Each page through the reader and (with compare, when installed) OCRmyPDF, the two in turn, the order
+    swapped every page so that the shared machine's load falls on both alike: route → (texts, wall s, OCR s)."""
+    routes = {"reader": _read_page}
+    if compare and shutil.which("ocrmypdf"):
+        routes["ocrmypdf"] = lambda pdf: (_ocrmypdf_page(pdf), 0.0)
+    out = {name: ([], 0.0, 0.0) for name in routes}
+    for n, pdf in enumerate(pdfs):
+        for name in (list(routes) if n % 2 == 0 else list(routes)[::-1]):
+            texts, wall, ocr_s = out[name]
+            t0 = time.perf_counter()
+            text, seconds = routes[name](pdf)
+            out[name] = (texts + [text], wall + time.perf_counter() - t0, ocr_s + seconds)
+    return out
 
 
 def _read_seconds(pdf: bytes, jobs: int | None) -> float:
@@ -171,21 +193,21 @@ def _read_seconds(pdf: bytes, jobs: int | None) -> float:
         return time.perf_counter() - t0
 
 
-def _ocrmypdf_pages(pdfs: list[bytes], jobs: int) -> tuple[list[str], float] | None:
-    program = shutil.which("ocrmypdf")
-    if program is None:
-        return None
-    texts = []
-    t0 = time.perf_counter()
-    with tempfile.TemporaryDirectory() as tmp:
+def _openmp(pdfs: list[bytes]) -> None:
+    """Tesseract with its OpenMP threads (one per core, its default) against one thread, the reader's setting,
+    in turn page by page."""
+    cores = str(len(os.sched_getaffinity(0)))
+    before = os.environ.get("OMP_THREAD_LIMIT")
+    seconds = {"1": 0.0, cores: 0.0}
+    try:
         for n, pdf in enumerate(pdfs):
-            source, out, sidecar = (Path(tmp) / f"{n}{s}" for s in (".pdf", ".ocr.pdf", ".txt"))
-            source.write_bytes(pdf)
-            subprocess.run([program, "--quiet", "--skip-text", "-l", "vie", "--jobs", str(jobs), "--output-type",
-                            "pdf", "--sidecar", str(sidecar), str(source), str(out)], check=True,
-                           capture_output=True)
-            texts.append(sidecar.read_text(encoding="utf-8"))
-    return texts, time.perf_counter() - t0
+            for limit in (list(seconds) if n % 2 == 0 else list(seconds)[::-1]):
+                os.environ["OMP_THREAD_LIMIT"] = limit
+                seconds[limit] += _read_page(pdf)[1]
+    finally:
+        os.environ["OMP_THREAD_LIMIT"] = before or "1"
+    print(f"Tesseract threads: OMP_THREAD_LIMIT=1 {seconds['1'] / len(pdfs):5.2f} s/page, ={cores} (its default) "
+          f"{seconds[cores] / len(pdfs):5.2f} s/page, {len(pdfs)} pages in turn   (load {load_average()})")
 
 
 def _ingest_seconds(pdf: bytes, name: str, embedder) -> tuple[float, int]:
@@ -291,31 +313,34 @@ def run(pages: int = 20, dpi: int = 200, jobs: list[int] = (1, 2), degraded: boo
           f"Tesseract {_tesseract_version()} -l {tool_settings().ocr_lang}; {len(os.sched_getaffinity(0))} cores, "
           f"load average {load_average()}")
     results: dict[str, float] = {}
-    hyps, wall, ocr_s = _read_pages(pdfs)
+    routes = _routes(pdfs, compare)
+    hyps, wall, ocr_s = routes["reader"]
     acc, base = accuracy(refs, hyps)
     results |= {"accuracy": acc, "base_accuracy": base, "ocr_s_per_page": ocr_s / len(pdfs)}
     print(f"reader (pytesseract)  accuracy {acc:.4f} (base letters {base:.4f}: diacritics cost {base - acc:.4f})  "
           f"{len(pdfs) / wall:5.2f} pages/s one page at a time, OCR {ocr_s / len(pdfs):5.2f} s/page, "
           f"whole read {wall / len(pdfs):5.2f} s/page   (load {load_average()})")
+    if "ocrmypdf" in routes:
+        texts_o, seconds, _ = routes["ocrmypdf"]
+        acc_o, base_o = accuracy(refs, texts_o)
+        results |= {"ocrmypdf_accuracy": acc_o, "ocrmypdf_s_per_page": seconds / len(pdfs)}
+        print(f"ocrmypdf --skip-text --sidecar, in turn with the reader  accuracy {acc_o:.4f} (base letters "
+              f"{base_o:.4f})  {len(pdfs) / seconds:5.2f} pages/s ({seconds / len(pdfs):5.2f} s/page)   "
+              f"(load {load_average()})")
+    elif compare:
+        print("ocrmypdf: not on PATH; skipped (apt-get install ocrmypdf to compare)")
+    worst = sorted((1 - edit_distance(flat(r), flat(h)) / max(len(r), 1), n) for n, (r, h) in enumerate(zip(refs, hyps)))
+    print("reader, worst pages: " + ", ".join(f"page {n + 1} {a:.4f}" for a, n in worst[:3]))
+    _openmp(pdfs[:3])
     scan = scanned_pdf([image for image, _ in drawn], dpi)
     for j in jobs:
         seconds = _read_seconds(scan, j)
         results[f"pages_per_s_jobs{j}"] = len(pdfs) / seconds
         print(f"reader, one {len(pdfs)}-page PDF, POLICYQA_OCR_JOBS={j}: {len(pdfs) / seconds:5.2f} pages/s "
               f"({seconds / len(pdfs):5.2f} s/page)   (load {load_average()})")
-    if compare:
-        other = _ocrmypdf_pages(pdfs, jobs=1)
-        if other is None:
-            print("ocrmypdf: not on PATH; skipped (apt-get install ocrmypdf to compare)")
-        else:
-            texts_o, seconds = other
-            acc_o, base_o = accuracy(refs, texts_o)
-            results |= {"ocrmypdf_accuracy": acc_o, "ocrmypdf_s_per_page": seconds / len(pdfs)}
-            print(f"ocrmypdf --skip-text --sidecar  accuracy {acc_o:.4f} (base letters {base_o:.4f})  "
-                  f"{len(pdfs) / seconds:5.2f} pages/s ({seconds / len(pdfs):5.2f} s/page)   (load {load_average()})")
     if degraded:
         worn = [scanned_pdf([degrade(image, n)], dpi) for n, (image, _) in enumerate(drawn)]
-        hyps_d, _, ocr_d = _read_pages(worn)
+        hyps_d, _, ocr_d = _routes(worn, compare=False)["reader"]
         acc_d, base_d = accuracy(refs, hyps_d)
         results["degraded_accuracy"] = acc_d
         print(f"reader on worn scans (tilt ≤0.6°, blur, noise, specks, JPEG 70)  accuracy {acc_d:.4f} "

@@ -114,7 +114,12 @@ def _prepared(image):
     _, saturation, value = rgb.convert("HSV").split()
     coloured = ImageChops.multiply(saturation.point(lambda s: 255 if s > 100 else 0),
                                    value.point(lambda v: 255 if v > 100 else 0))
-    fringe = coloured.filter(ImageFilter.MaxFilter(5))
+    box = coloured.getbbox()
+    if box is None:  # a black-and-white page drawn in colour: nothing to wash out
+        return gray
+    box = (max(box[0] - 2, 0), max(box[1] - 2, 0), min(box[2] + 2, rgb.width), min(box[3] + 2, rgb.height))
+    fringe = Image.new("L", rgb.size, 0)
+    fringe.paste(coloured.crop(box).filter(ImageFilter.MaxFilter(5)), box[:2])
     ink = ImageChops.lighter(coloured, ImageChops.multiply(fringe, gray.point(lambda v: 255 if v > 110 else 0)))
     return Image.composite(Image.new("L", rgb.size, 255), gray, ink)
 

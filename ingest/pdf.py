@@ -73,25 +73,28 @@ def _drawn(page) -> bool:
     return bool(page.images) or len(page.curves) > 20
 
 
-def _scan_dpi(page) -> float | None:
-    """The resolution the page was scanned at: that of its widest picture, in pixels per inch of the page."""
+def _scan(page) -> tuple[float | None, bool]:
+    """How the page was scanned: the resolution of its widest picture (pixels per inch of the page), and whether
+    any picture is in colour (else it is drawn in grey, which is quicker and has no seal to wash out)."""
     widths = [(img["srcsize"][0], img["x1"] - img["x0"]) for img in page.images if img.get("srcsize")]
     pixels, points = max(widths, key=lambda w: w[1], default=(0, 0))
-    return pixels * 72 / points if pixels and points > 0 else None
+    colour = any("Gray" not in str(img.get("colorspace")) and img.get("bits") != 1 for img in page.images)
+    return (pixels * 72 / points if pixels and points > 0 else None), colour or not page.images
 
 
-def _ocr(data: bytes, indexes: list[int], dpi: dict[int, float | None], tools: ToolSettings, progress: bool) -> list:
-    """OCR of the given pages (0-based), drawn by PDFium in colour (so that seals can be washed out): at the
-    resolution they were scanned at, when it is known and not too coarse, else at tools.ocr_dpi. Drawing a
-    200 dpi scan at 300 dpi only blurs it (python -m bench ocr compares the two)."""
+def _ocr(data: bytes, indexes: list[int], scans: dict[int, tuple[float | None, bool]], tools: ToolSettings,
+         progress: bool) -> list:
+    """OCR of the given pages (0-based), drawn by PDFium at the resolution they were scanned at, when it is known
+    and not too coarse, else at tools.ocr_dpi (drawing a 200 dpi scan at 300 dpi is slower and reads no better),
+    and in colour when the scan is (so that seals can be washed out)."""
     import pypdfium2
 
     def draw(i: int):
         page = document[i]
-        scanned_at = dpi.get(i)
+        scanned_at, colour = scans[i]
         resolution = min(scanned_at, MAX_SCAN_DPI) if scanned_at and scanned_at >= MIN_SCAN_DPI else tools.ocr_dpi
         try:
-            return page.render(scale=resolution / 72).to_pil()
+            return page.render(scale=resolution / 72, grayscale=not colour).to_pil()
         finally:
             page.close()
 
@@ -114,11 +117,11 @@ def read_pdf(data: bytes, progress: bool = False) -> ReadResult:
             carry = _TableState()
             pages: list[Page] = []
             scanned: list[int] = []  # pages without a text layer that show a picture: they need OCR
-            dpi: dict[int, float | None] = {}
+            scans: dict[int, tuple[float | None, bool]] = {}
             for i, page in enumerate(pdf.pages[:MAX_PDF_PAGES]):
                 text_page, chars = _text_layer(page, carry)
                 pages.append(text_page)
-                dpi[i] = _scan_dpi(page)
+                scans[i] = _scan(page)
                 if chars < MIN_TEXT_CHARS and _drawn(page):
                     scanned.append(i)
                 page.close()
@@ -146,7 +149,7 @@ def read_pdf(data: bytes, progress: bool = False) -> ReadResult:
         notes.append(f"{len(scanned)} of {len(pages)} pages have no text layer and were not read (no OCR)")
     elif scanned:
         try:
-            results = _ocr(data, scanned, dpi, tools, progress)
+            results = _ocr(data, scanned, scans, tools, progress)
         except OcrUnavailable:
             raise
         except Exception as e:  # noqa: BLE001 - PDFium fails in its own ways on a file pdfminer could parse
