@@ -7,7 +7,7 @@ INDEX ?= data/index
 API_PORT ?= 8000
 UI_PORT ?= 8501
 
-.PHONY: install lock run test eval index bench clean
+.PHONY: install lock run test eval index bench clean ocr-tools
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,22 @@ $(CHROMIUM):
 	$(SUDO) apt-get update -qq
 	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
 
+# Scanned PDFs and images are read by Debian's Tesseract with its Vietnamese model, old Word (.doc), RTF and
+# OpenDocument files converted by LibreOffice without its GUI; both offline. Installed only when missing, the same
+# way; ingest without them skips those files and says why (`make ocr-tools` installs them for `make run`).
+TESSERACT_VIE := /usr/share/tesseract-ocr/5/tessdata/vie.traineddata
+SOFFICE := /usr/bin/soffice
+
+$(TESSERACT_VIE):
+	$(SUDO) apt-get update -qq
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tesseract-ocr tesseract-ocr-vie
+
+$(SOFFICE):
+	$(SUDO) apt-get update -qq
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libreoffice-writer-nogui
+
+ocr-tools: $(TESSERACT_VIE) $(SOFFICE)
+
 install: $(STAMP)
 
 # Incremental: a second run reads nothing that did not change, and upgrades an index of an older format.
@@ -65,7 +81,7 @@ run: index
 		--browser.gatherUsageStats false & \
 	wait
 
-test: install $(CHROMIUM)
+test: install $(CHROMIUM) ocr-tools
 	$(PY) -m pytest
 
 eval: index
@@ -73,7 +89,7 @@ eval: index
 
 # Benchmarks of the issue "Performance and scale" (python -m bench --help); BENCH picks one, e.g. BENCH=ann.
 BENCH ?= all
-bench: install
+bench: install $(if $(filter ocr all,$(BENCH)),ocr-tools)
 	$(PY) -m bench $(BENCH)
 
 clean:

@@ -8,7 +8,9 @@
     python -m bench scale   [--passages 1000000]             API resident memory and start-up at 1M passages
     python -m bench lexical [--passages 200000]              BM25 build, bm25s in memory vs streamed: peak RSS, time
     python -m bench small   [--rounds 5] [--other DIR]       one new file into the sample index, end to end
-    python -m bench all                                      embed, ingest (small), query and ann (100k)
+    python -m bench ocr     [--pages 20] [--dpi 200]         scanned Vietnamese pages: OCR accuracy, pages/s, ingest cost;
+                                                             .doc through LibreOffice and antiword
+    python -m bench all                                      embed, ingest (small), query, ann (100k), ocr (small)
 
 Every comparison is measured side by side in one run, interleaved, and printed as a ratio; the machine is
 shared, so the load average is printed with each result.
@@ -77,7 +79,16 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--embedder", action="append", default=[],
                    help="POLICYQA_INGEST_EMBEDDER for the runs (repeatable; default auto)")
 
-    sub.add_parser("all", help="a quick pass over embed, ingest, query and ann")
+    p = sub.add_parser("ocr", help="OCR of scanned Vietnamese pages (accuracy, pages/s, ingest cost), .doc routes")
+    p.add_argument("--pages", type=int, default=20, help="Pháp điển pages to draw and read (default 20)")
+    p.add_argument("--dpi", type=int, default=200, help="resolution the pages are drawn at (default 200)")
+    p.add_argument("--jobs", default="1,2", help="POLICYQA_OCR_JOBS values to compare on one multi-page PDF")
+    p.add_argument("--no-degraded", action="store_true", help="skip the worn-scan variant")
+    p.add_argument("--no-compare", action="store_true", help="skip ocrmypdf")
+    p.add_argument("--no-ingest", action="store_true", help="skip the ingest comparison")
+    p.add_argument("--doc-files", type=int, default=5, help=".doc files to read both ways (0: skip)")
+
+    sub.add_parser("all", help="a quick pass over embed, ingest, query, ann and ocr")
     args = parser.parse_args(argv)
 
     if args.command == "embed":
@@ -119,8 +130,14 @@ def main(argv: list[str] | None = None) -> int:
         from bench import small
 
         small.run(rounds=args.rounds, others=args.other, embedders=args.embedder or None)
+    elif args.command == "ocr":
+        from bench import ocr
+
+        ocr.run(pages=args.pages, dpi=args.dpi, jobs=[int(j) for j in args.jobs.split(",")],
+                degraded=not args.no_degraded, compare=not args.no_compare, ingest=not args.no_ingest,
+                doc_files=args.doc_files)
     elif args.command == "all":
-        from bench import ann, embed, ingest, query
+        from bench import ann, embed, ingest, ocr, query
 
         embed.run(n_texts=32, rounds=2)
         embed.query_latency(n=30, rounds=1)
@@ -128,6 +145,7 @@ def main(argv: list[str] | None = None) -> int:
         query.run(index=None, n=50, concurrency=[1, 8, 32])
         ann.run(sizes=[100_000], kinds=["flat", "ivf", "hnsw"], queries=100, nprobes=[32, 48], efs=[96],
                 hnsw_max=100_000, data="clustered")
+        ocr.run(pages=4, jobs=[1], degraded=False, compare=False, ingest=False, doc_files=2)
     return 0
 
 

@@ -283,6 +283,16 @@ def repair_legacy_font(text: str) -> str:
     return "\n".join(line if line.isascii() else _repair_line(line) for line in text.split("\n"))
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+
+
+def tidy(text: str) -> str:
+    """Text pulled out of a PDF/DOCX/HTML structure or read by OCR: NFC, no control characters, legacy fonts
+    repaired."""
+    text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    return repair_legacy_font(unicodedata.normalize("NFC", text))
+
+
 # Characters that text files do not contain but bytes decoded the wrong way do: controls, unassigned and
 # private-use code points, lone surrogates, byte-order marks in mid-text, replacement characters.
 _JUNK_CATEGORIES = {"Cc", "Cn", "Co", "Cs"}

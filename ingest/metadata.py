@@ -54,9 +54,23 @@ _TYPE_BY_FOLD = {fold(t): t for t in DOC_TYPES}
 _TYPE_LINE = re.compile(r"^(?P<type>" + "|".join(re.escape(fold(t)) for t in DOC_TYPES) + r")(?:\s+(?P<rest>.+))?$")
 # "13/2023/NĐ-CP", "749/QĐ-TTg", "36-NQ/TW", "57/2020/QH14": digits, then code parts joined by / or -.
 _NUMBER = r"\d{1,5}[a-zA-Z]?(?:[/-][0-9A-Za-zĐđ.]+)+"
+# A header's own number may be typed with a space before the slash ("Số: 125 /KH-UBND"): the space is dropped.
+_HEADER_NUMBER = r"\d{1,5}[a-zA-Z]?(?: ?/ ?[0-9A-Za-zĐđ.]+|-[0-9A-Za-zĐđ.]+)(?:[/-][0-9A-Za-zĐđ.]+)*"
 _NUMBER_LINE = re.compile(  # matched against the folded line: positions equal the original's
-    r"(?:^|(?<=[\s|]))(?:(?P<kind>luat|phap lenh|lenh)\s+)?so\s*(?::|\.|(?=\d))\s*(?P<num>" + _NUMBER + ")"
+    r"(?:^|(?<=[\s|]))(?:(?P<kind>luat|phap lenh|lenh)\s+)?so\s*(?::|\.|(?=\d))\s*(?P<num>" + _HEADER_NUMBER + ")"
 )
+# "Nghị quyết số 12/NQ-HĐND ngày 10 tháng 7 năm 2024 về ...", "QUYẾT ĐỊNH SỐ 45/QĐ-UBND": type and number on one
+# line, as headers laid out without a type heading write them (matched against the folded line).
+_TYPE_NUMBER_LINE = re.compile(
+    r"^(?P<type>" + "|".join(re.escape(fold(t)) for t in DOC_TYPES) + r")\s+so\s*[:.]?\s*(?P<num>"
+    + _HEADER_NUMBER + r")(?P<rest>.*)$"
+)
+# The first words of an issuing body's name, in capitals above such a line.
+_ISSUER_START = re.compile(
+    r"^(uy ban|ubnd|hoi dong|hdnd|chinh phu|quoc hoi|thu tuong|bo |so |ban |tinh uy|thanh uy|huyen uy|dang uy|"
+    r"dang bo|van phong|toa an|vien kiem sat|kiem toan|ngan hang|cuc |tong cuc|tinh |thanh pho |huyen |xa |phuong )"
+)
+_TYPE_NUMBER_LINES = 8  # such a line opens the document: among its first lines
 _MOTTOS = [  # folded; each one marks a state or Party document header
     re.compile(r"cong\s+hoa\s+xa\s+hoi\s+chu\s+nghia\s+viet\s+nam"),
     re.compile(r"doc\s+lap\s*[-–—]?\s*tu\s+do\s*[-–—]?\s*hanh\s+phuc"),
@@ -236,11 +250,33 @@ def _number_in(line: str) -> tuple[str, str | None] | None:
     if len(folded) != len(line) or len(line.split()) > 40:
         return None
     for m in _NUMBER_LINE.finditer(folded):
-        number = line[m.start("num"):m.end("num")].rstrip(".-/")
+        number = line[m.start("num"):m.end("num")].rstrip(".-/").replace(" ", "")
         prefix = line[:m.start()].rsplit("|", 1)[-1]
         if re.search(r"[A-Za-zĐđ]", number) and prefix == prefix.upper():
             return number, m.group("kind")
     return None
+
+
+def _type_number_line(line: str, above: list[str]) -> tuple[str, str, str | None, str] | None:
+    """(type, number, date, subject) of a line that names the document itself, "Nghị quyết số 12/NQ-HĐND ngày
+    10 tháng 7 năm 2024 về ...", when an issuing body in capitals (or the national motto) stands above it; a
+    news article that opens with such a sentence has neither."""
+    folded = fold(line)
+    m = _TYPE_NUMBER_LINE.match(folded)
+    # "Luật số: 57/2020/QH14" is a number line above the "LUẬT" heading (see _NUMBER_LINE), not such a line.
+    if m is None or m.group("type") in ("luat", "phap lenh", "lenh") or len(folded) != len(line) or len(line.split()) > 60:
+        return None
+    if not any(_ISSUER_START.match(fold(a)) and _issuer_part(a) or any(p.search(fold(a)) for p in _MOTTOS)
+               for a in above):
+        return None
+    number = line[m.start("num"):m.end("num")].rstrip(".-/").replace(" ", "")
+    rest = line[m.start("rest"):].strip(" ,;:-–")
+    iso, (start, end) = _find_date(rest)
+    if iso and start <= 6:  # "ngày 10 tháng 7 năm 2024 ...": the date opens the rest
+        rest = rest[end:].strip(" ,;:-–")
+    elif not iso:
+        iso = None
+    return _TYPE_BY_FOLD[m.group("type")], number, iso, rest
 
 
 def _legal_header(lines: list[str]) -> _LegalHeader | None:
@@ -257,6 +293,14 @@ def _legal_header(lines: list[str]) -> _LegalHeader | None:
     for i, line in enumerate(lines[:_HEADER_LINES]):
         if _HEADER_END.match(line):
             break
+        named = _type_number_line(line, lines[:i]) if i < _TYPE_NUMBER_LINES and number is None else None
+        if named:
+            doc_type, number, issued_here, rest = named
+            more, body_start = _subject(lines, i + 1)
+            zone = lines[:i]
+            issuer = " ".join(p for p in map(_issuer_part, zone) if p) or None
+            issued = issued_here or next((d for d in map(parse_date, zone) if d), None)
+            return _LegalHeader(doc_type, number, issuer, issued, "\n".join(s for s in (rest, more) if s), body_start)
         found = _type_line(line)
         if found:
             (doc_type, rest), type_at = found, i

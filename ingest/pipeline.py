@@ -10,7 +10,9 @@ from pathlib import Path
 from tqdm import tqdm
 
 from ingest.chunking import chunk_text
+from ingest.external import tool_settings
 from ingest.metadata import extract_article
+from ingest.ocr import OcrStats, OcrUnavailable
 from ingest.readers import ReadResult, UnreadableFile, read_document, supported
 from retriever.embed.base import Embedder
 from retriever.settings import Settings
@@ -21,7 +23,7 @@ from retriever.text.passages import passage_with_context
 from retriever.types import Chunk, Document, NearDuplicate
 
 # Bump when reading, cleaning or chunking changes, so that every file is processed again.
-PIPELINE_VERSION = "3"  # 3: HTML/PDF/DOCX, legacy encodings, legal metadata
+PIPELINE_VERSION = "4"  # 3: HTML/PDF/DOCX, legacy encodings, legal metadata; 4: OCR, .doc/.rtf/.odt, tables, PDF reflow
 
 
 @dataclass
@@ -46,6 +48,11 @@ class IngestReport:
     chunks: int = 0
     near_duplicates: list[NearDuplicate] = field(default_factory=list)
     version: str | None = None
+    ocr: list[tuple[str, OcrStats]] = field(default_factory=list)  # (source, what OCR did) for each OCR'd file
+    # Why OCR could not run (Tesseract missing), with the files skipped and the files read without their scans.
+    ocr_unavailable: str | None = None
+    ocr_skipped: int = 0
+    ocr_partial: int = 0
 
     def summary(self) -> str:
         lines = [
@@ -54,6 +61,13 @@ class IngestReport:
         ]
         lines += [f"  skipped {src}: {why}" for src, why in self.skipped]
         lines += [f"  note {src}: {note}" for src, note in self.notes]
+        for src, stats in self.ocr:
+            confidence = f"mean confidence {stats.confidence:.0f}%" if stats.confidence is not None else "no text"
+            lines.append(f"  OCR {src}: {stats.pages} page{'s' * (stats.pages != 1)}, {confidence}, "
+                         f"{stats.seconds:.1f} s")
+        if self.ocr_unavailable:
+            lines.append(f"OCR unavailable, {self.ocr_skipped} files skipped and {self.ocr_partial} read without "
+                         f"their scanned pages: {self.ocr_unavailable}")
         lines += [
             f"  near-duplicate: {d.source} repeats {d.other} ({d.similarity:.0%} of wording shared)"
             for d in self.near_duplicates
@@ -90,6 +104,7 @@ class IngestPipeline:
         self.settings = settings
         self.embedder = embedder
         self.store = store or open_store(settings)
+        self.tools = tool_settings(settings)
 
     def _fingerprint(self) -> bytes:
         s = self.settings
@@ -150,13 +165,21 @@ class IngestPipeline:
                     if previous == content_hash:
                         report.unchanged.append(source)
                         continue
-                    read = read_document(path, data)
+                    read = read_document(path, data, progress=progress, tools=self.tools)
                     doc, chunks = self.prepare(source, read, content_hash)
                     report.notes += [(source, note) for note in read.notes]
+                except OcrUnavailable as e:
+                    report.skipped.append((source, str(e)))
+                    report.ocr_unavailable, report.ocr_skipped = e.reason, report.ocr_skipped + 1
+                    continue
                 except (UnreadableFile, OSError) as e:
                     report.skipped.append((source, str(e)))
                     report.unreadable.append(source)
                     continue
+                if read.ocr:
+                    report.ocr.append((source, read.ocr))
+                if read.ocr_missing:
+                    report.ocr_unavailable, report.ocr_partial = read.ocr_missing, report.ocr_partial + 1
                 vectors = self.embedder.embed_passages([self.passage_text(doc, c) for c in chunks])
                 writer.upsert(doc, chunks, vectors)
                 report.chunks += len(chunks)

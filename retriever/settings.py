@@ -54,6 +54,15 @@ class Settings(BaseSettings):
     st_passage_prefix: str = ""
     st_device: str = "cpu"
 
+    # Programs ingest runs for files it cannot read itself (ingest/external.py): Tesseract for scans and images,
+    # LibreOffice for .doc, .rtf and .odt. A name on PATH or a path.
+    ocr_tesseract: str = "tesseract"
+    ocr_lang: str = Field(default="vie", pattern=r"^[a-z_]+(\+[a-z_]+)*$", description='Tesseract languages, "+"-joined')
+    ocr_dpi: int = Field(default=300, ge=72, le=1200, description="PDF pages without text, when their own is unknown")
+    ocr_jobs: int = Field(default=0, ge=0, le=64, description="pages recognised at once; 0: the usable cores, at most 4")
+    ocr_timeout_s: float = Field(default=180.0, ge=1, le=3600, description="for one page, before it is given up")
+    soffice: str = "soffice"
+
     # Chunking, in characters. e5-small reads at most 512 tokens; ~1,000 Vietnamese characters stay well under.
     chunk_size: int = Field(default=900, ge=100)
     chunk_overlap: int = Field(default=120, ge=0)

@@ -20,7 +20,7 @@ from api.deps import EngineDep, SettingsDep
 from api.errors import excerpt
 from api.schemas import DocumentOut, DocumentsResponse
 from ingest.pipeline import IngestPipeline
-from ingest.readers import UnreadableFile, read_file
+from ingest.readers import UnreadableFile, detect_format
 from retriever.engine import Engine
 from retriever.errors import IndexUnavailable
 from retriever.settings import Settings
@@ -97,8 +97,9 @@ async def upload_document(file: UploadFile, settings: SettingsDep, engine: Engin
     if not data:
         raise HTTPException(422, "Tệp rỗng.")
     try:
-        # The type is decided by the content; a name that lies is caught here, before anything is stored.
-        await run_in_threadpool(read_file, Path(name), data)
+        # The type is decided by the content; a name that lies is caught here, before anything is stored. Only
+        # detected, not read: a scan is OCR'd once, by the ingest below (a file that fails there is a 415 too).
+        await run_in_threadpool(detect_format, Path(name), data)
     except UnreadableFile as e:
         raise HTTPException(status.HTTP_415_UNSUPPORTED_MEDIA_TYPE, f"Không đọc được tệp: {e}") from None
     settings.uploads_dir.mkdir(parents=True, exist_ok=True)

@@ -47,5 +47,22 @@ def test_cpu_peaks():
 
 def test_cli_lists_the_benchmarks():
     out = subprocess.run([sys.executable, "-m", "bench", "--help"], cwd=REPO, capture_output=True, text=True, check=True)
-    for name in ("embed", "ingest", "query", "ann", "scale"):
+    for name in ("embed", "ingest", "query", "ann", "scale", "ocr"):
         assert name in out.stdout
+
+
+def test_edit_distance_and_accuracy():
+    from bench.ocr import accuracy, edit_distance
+
+    assert edit_distance("kitten", "sitting") == 3
+    assert edit_distance("", "abc") == 3 and edit_distance("abc", "") == 3
+    assert edit_distance("Hóa", "Hoa") == 1  # a tone mark is one character
+    acc, base = accuracy(["Thanh Hóa  ngày 5"], ["Thanh Hoa ngày 5"])
+    assert acc == pytest.approx(1 - 1 / 17) and base == 1.0
+
+
+def test_drawn_page_holds_what_it_says():
+    from bench.ocr import draw_page
+
+    page, shown = draw_page("Điều 1. " + "Nội dung quy định " * 400, dpi=100)
+    assert page.size == (827, 1169) and shown.startswith("Điều 1. Nội dung") and len(shown) < 400 * 18

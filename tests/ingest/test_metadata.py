@@ -151,6 +151,44 @@ Kính gửi: Cục Thuế các tỉnh, thành phố trực thuộc Trung ương.
 Bộ Tài chính nhận được công văn của các Cục Thuế."""
 
 
+# --- header variants of real documents: no type heading, the type, number and date on one line ----------
+
+RESOLUTION_ONE_LINE = """HỘI ĐỒNG NHÂN DÂN
+TỈNH THANH HÓA
+Nghị quyết số 12/NQ-HĐND ngày 10 tháng 7 năm 2024
+về việc thông qua Đề án chuyển đổi số tỉnh Thanh Hóa đến năm 2025
+Điều 1. Thông qua Đề án chuyển đổi số tỉnh Thanh Hóa."""
+
+DECISION_IN_CAPITALS = """UBND TỈNH HÀ TĨNH
+QUYẾT ĐỊNH SỐ 45/QĐ-UBND NGÀY 2/3/2024
+VỀ VIỆC BAN HÀNH QUY CHẾ QUẢN LÝ CỔNG DỊCH VỤ CÔNG
+Điều 1. Ban hành kèm theo Quyết định này Quy chế quản lý Cổng dịch vụ công."""
+
+# The number typed with a space before its slash, as a number filled in by hand after printing.
+PLAN_SPACED_NUMBER = """ỦY BAN NHÂN DÂN TỈNH NGHỆ AN
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+Số: 125 /KH-UBND
+Nghệ An, ngày 20 tháng 2 năm 2024
+KẾ HOẠCH
+Chuyển đổi số năm 2024
+I. MỤC ĐÍCH, YÊU CẦU"""
+
+# As OCR of a two-column header gives it: issuer and number on one line, the motto after them.
+RESOLUTION_OCR = """HỘI ĐỒNG NHÂN DÂN TỈNH THANH HÓA Số: 12/2024/NQ-HĐND CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+Thanh Hóa, ngày 10 tháng 7 năm 2024
+NGHỊ QUYẾT
+Quy định mức hỗ trợ đào tạo nghề
+Điều 1. Phạm vi điều chỉnh."""
+
+# The one-line form under the motto, with the date written with slashes.
+DIRECTIVE_UNDER_MOTTO = """CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+Chỉ thị số 05/CT-UBND ngày 15/01/2024 của Chủ tịch Ủy ban nhân dân tỉnh về tăng cường kỷ cương hành chính
+1. Các sở, ban, ngành thực hiện nghiêm giờ làm việc."""
+
+
 @pytest.mark.parametrize(
     "raw, doc_type, number, issuer, issued, title",
     [
@@ -165,13 +203,25 @@ Bộ Tài chính nhận được công văn của các Cục Thuế."""
          "Quyết định 1234/QĐ-UBND về việc ban hành Kế hoạch chuyển đổi số năm 2023"),
         (OFFICIAL_LETTER, "Công văn", "1234/BTC-TCT", "BỘ TÀI CHÍNH", "2022-02-10",
          "Công văn 1234/BTC-TCT hướng dẫn chính sách thuế"),
+        (RESOLUTION_ONE_LINE, "Nghị quyết", "12/NQ-HĐND", "HỘI ĐỒNG NHÂN DÂN TỈNH THANH HÓA", "2024-07-10",
+         "Nghị quyết 12/NQ-HĐND về việc thông qua Đề án chuyển đổi số tỉnh Thanh Hóa đến năm 2025"),
+        (DECISION_IN_CAPITALS, "Quyết định", "45/QĐ-UBND", "UBND TỈNH HÀ TĨNH", "2024-03-02",
+         "Quyết định 45/QĐ-UBND về việc ban hành quy chế quản lý cổng dịch vụ công"),
+        (PLAN_SPACED_NUMBER, "Kế hoạch", "125/KH-UBND", "ỦY BAN NHÂN DÂN TỈNH NGHỆ AN", "2024-02-20",
+         "Kế hoạch 125/KH-UBND chuyển đổi số năm 2024"),
+        (RESOLUTION_OCR, "Nghị quyết", "12/2024/NQ-HĐND", "HỘI ĐỒNG NHÂN DÂN TỈNH THANH HÓA", "2024-07-10",
+         "Nghị quyết 12/2024/NQ-HĐND quy định mức hỗ trợ đào tạo nghề"),
+        (DIRECTIVE_UNDER_MOTTO, "Chỉ thị", "05/CT-UBND", None, "2024-01-15",
+         "Chỉ thị 05/CT-UBND của Chủ tịch Ủy ban nhân dân tỉnh về tăng cường kỷ cương hành chính"),
     ],
-    ids=["decree", "decision-pdf", "circular-docx", "law", "province", "official-letter"],
+    ids=["decree", "decision-pdf", "circular-docx", "law", "province", "official-letter",
+         # header variants of real documents: no type heading, the type, number and date on one line, ...
+         "type-number-date-on-one-line", "one-line-in-capitals", "spaced-number", "ocr-columns", "under-motto"],
 )
 def test_legal_header(raw, doc_type, number, issuer, issued, title):
     meta = meta_of(raw)
     assert (meta.doc_type, meta.doc_number, meta.issuer, meta.issued_date) == (doc_type, number, issuer, issued)
-    assert meta.title == title
+    assert meta.title == title and meta.body.split("\n\n")[0] == title and raw.split("\n")[-1] in meta.body
     assert meta.published_date is None and meta.publisher is None
 
 
@@ -289,3 +339,11 @@ _PIECES = ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Số: 13/2023/NĐ-C
 @given(st.lists(st.sampled_from(_PIECES) | st.text(max_size=30), max_size=30).map("".join))
 def test_extract_article_never_fails(text):
     assert isinstance(extract_article(normalize(text)), ArticleMeta)
+
+
+def test_a_news_article_opening_with_a_resolution_is_not_one():
+    # The same one-line form, but no issuing body or motto above it: an article citing the resolution.
+    meta = meta_of("Nghị quyết số 12/NQ-HĐND ngày 10/7/2024 của HĐND tỉnh Thanh Hóa về chuyển đổi số\n"
+                   "Kỳ họp thứ 20 HĐND tỉnh đã thông qua nghị quyết với 100% đại biểu tán thành.")
+    assert (meta.doc_type, meta.doc_number, meta.issued_date) == (None, None, None)
+    assert meta.mentions == ["Nghị quyết 12/NQ-HĐND"]

@@ -8,10 +8,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ingest import readers
+from ingest import pdf, readers
 from ingest.encodings import encode_tcvn3, encode_vni
+from ingest.external import ToolSettings
 from ingest.metadata import extract_article
-from ingest.readers import UnreadableFile, read_document, read_file, supported
+from ingest.readers import UnreadableFile, detect_format, read_document, read_file, supported
 from retriever.text.normalize import normalize
 
 DECREE = [
@@ -43,9 +44,10 @@ def test_legacy_encoded_txt(encode):
 
 
 def test_supported_names():
-    for name in ["a.txt", "a.MD", "a.markdown", "a.html", "a.HTM", "a.pdf", "a.docx"]:
+    for name in ["a.txt", "a.MD", "a.markdown", "a.html", "a.HTM", "a.pdf", "a.docx", "a.doc", "a.rtf", "a.odt",
+                 "a.png", "a.JPG", "a.jpeg", "a.tif", "a.tiff"]:
         assert supported(Path(name)), name
-    for name in ["a.doc", "a.xlsx", "a.png", "README"]:
+    for name in ["a.xlsx", "a.pptx", "a.gif", "README"]:
         assert not supported(Path(name)), name
 
 
@@ -78,13 +80,13 @@ def test_pdf_running_header_and_page_numbers_are_dropped(make_pdf):
     assert text.index("Điều 1.") < text.index("Điều 2.") < text.index("Điều 4.")
 
 
-def test_scanned_pdf_needs_ocr(make_scanned_pdf):
-    with pytest.raises(UnreadableFile, match="needs OCR"):
-        read_document(Path("scan.pdf"), make_scanned_pdf())
+def test_scanned_pdf_without_tesseract_needs_ocr(make_scanned_pdf):
+    with pytest.raises(UnreadableFile, match="needs OCR: the PDF has no text layer"):
+        read_document(Path("scan.pdf"), make_scanned_pdf(), tools=ToolSettings(tesseract="/nonexistent/tesseract"))
 
 
 def test_pdf_page_cap_is_reported(make_pdf, monkeypatch):
-    monkeypatch.setattr(readers, "MAX_PDF_PAGES", 2)
+    monkeypatch.setattr(pdf, "MAX_PDF_PAGES", 2)
     result = read_document(Path("long.pdf"), make_pdf([[f"Trang thứ {i} của văn bản dài."] for i in range(1, 4)]))
     assert result.notes == ["read the first 2 of 3 pages"]
     assert "Trang thứ 2" in result.text and "Trang thứ 3" not in result.text
@@ -113,12 +115,12 @@ def test_docx_paragraphs_and_tables_in_order(make_docx):
     ])
     result = read_document(Path("ke-hoach.docx"), data)
     assert result.kind == "docx"
+    # A data table: each row names its columns; a merged cell appears once, under its first column.
     assert result.text.split("\n") == [
         "KẾ HOẠCH CHUYỂN ĐỔI SỐ NĂM 2024",
         "Các chỉ tiêu chính:",
-        "STT | Chỉ tiêu | Mục tiêu 2024",
-        "1 | Dịch vụ công trực tuyến toàn trình | 80%",
-        "2 | Hồ sơ xử lý trên môi trường mạng",  # a merged cell appears once
+        "STT: 1; Chỉ tiêu: Dịch vụ công trực tuyến toàn trình; Mục tiêu 2024: 80%",
+        "STT: 2; Chỉ tiêu: Hồ sơ xử lý trên môi trường mạng",
         "Tổ chức thực hiện: Sở Thông tin và Truyền thông chủ trì.",
     ]
 
@@ -238,9 +240,9 @@ def test_html_article_end_to_end(news_page_html):
         ("random.txt", bytes(range(256)) * 8, "unreadable"),
         ("random.pdf", bytes(range(256)) * 8, "not a PDF file"),
         ("random.docx", bytes(range(256)) * 8, "not a DOCX file"),
-        ("old.doc.txt", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(500), "legacy Office"),
-        ("scan.pdf", b"\x89PNG\r\n\x1a\n" + bytes(500), "image file \\(needs OCR\\)"),
-        ("letter.txt", b"{\\rtf1\\ansi hello}", "RTF"),
+        ("old.doc.txt", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(500), "legacy Office file that is not a Word"),
+        ("scan.pdf", b"\x89PNG\r\n\x1a\n" + bytes(500), "damaged image"),
+        ("photo.png", bytes(range(256)) * 8, "not an image file"),
     ],
 )
 def test_refused_with_a_reason(name, data, reason):
@@ -267,3 +269,14 @@ def test_arbitrary_bytes_raise_only_unreadable_file(suffix, prefix, body):
     except UnreadableFile:
         return
     assert isinstance(result.text, str) and "\x00" not in result.text
+
+
+def test_detect_format_reads_nothing(make_scanned_pdf, monkeypatch):
+    # What an upload is checked with before it is stored: the kind, without OCR (even with Tesseract missing).
+    monkeypatch.setenv("POLICYQA_OCR_TESSERACT", "/nonexistent/tesseract")
+    assert detect_format(Path("scan.txt"), make_scanned_pdf()) == ("pdf", None)
+    assert detect_format(Path("anh.jpg"), b"\x89PNG\r\n\x1a\n" + bytes(100)) == ("image", None)
+    assert detect_format(Path("cu.doc"), b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(100)) == ("doc", None)
+    assert detect_format(Path("a.md"), "# Tiêu đề".encode()) == ("text", "# Tiêu đề")
+    with pytest.raises(UnreadableFile, match="unsupported file type .csv"):
+        detect_format(Path("a.csv"), b"a,b\n")
