@@ -15,9 +15,11 @@ A writer copies the live version into a staging folder, changes it, and commits 
 folder into versions/ and then swapping CURRENT. A crash at any point leaves CURRENT naming the last good
 version; leftovers of staging folders are removed by the next writer.
 
-The BM25 index cannot be updated in place, so every commit rebuilds it from the staged SQLite chunks: the
-dense and lexical sides of a version always describe the same passages (on ALQAC, 1,377 articles, the rebuild
-takes a few seconds; see the commit's `lexical.seconds` in the manifest).
+Every commit writes a new BM25 index for the staged SQLite chunks, so the dense and lexical sides of a version
+always describe the same passages: from the live version's stored term counts, tokenizing only the passages
+this transaction added (lexical.build_incremental; scores equal to a rebuild's), or, for a version written
+before term counts were stored, another tokenizer or bm25_incremental off, rebuilt from every passage (the
+manifest's `lexical.how` and `lexical.seconds` say which and how long).
 """
 from __future__ import annotations
 
@@ -177,6 +179,7 @@ class IndexWriter:
         self.dim = dim
         self.settings = settings or Settings()
         self._ann_previous: faiss.Index | None = None  # the live version's approximate index, updated at commit
+        self._live: Path | None = None  # the version this transaction started from
         self._removed: list[int] = []  # chunk row ids deleted and written in this transaction
         self._added: list[int] = []
         self._lock_file = None
@@ -208,6 +211,7 @@ class IndexWriter:
                     f"{self.embedder_name}; choose that embedder or build a new index in another folder"
                 )
             shutil.copyfile(src / STORE, self._staging / STORE)
+            self._live = src
             self._vectors = faiss.read_index(str(src / VECTORS))
             if (src / ANN).exists():
                 self._ann_previous = faiss.read_index(str(src / ANN))
@@ -307,16 +311,25 @@ class IndexWriter:
 
     def _build_lexical(self) -> dict:
         started = time.perf_counter()
-        passages = (
-            (row_id, passage_with_context(title, section, text))
-            for row_id, title, section, text in self._db.execute(
-                "SELECT c.id, d.title, c.section, c.text FROM chunks c JOIN documents d ON d.doc_id = c.doc_id"
-                " ORDER BY c.id"
-            )
-        )
-        files = lexical.build(self._staging / LEXICAL, passages)
+        query = ("SELECT c.id, d.title, c.section, c.text FROM chunks c JOIN documents d ON d.doc_id = c.doc_id"
+                 " WHERE c.id >= ? ORDER BY c.id")
+        files, how = None, "full"
+        if self._live is not None and self.settings.bm25_incremental and lexical.reusable(self._live / LEXICAL):
+            # Only this transaction's passages are tokenized; the live version's term counts give the rest.
+            kept = set(lexical.row_ids(self._live / LEXICAL).tolist()).difference(self._removed)
+            new = set(r[0] for r in self._db.execute("SELECT id FROM chunks")).difference(kept)
+            rows = self._db.execute(query, (min(new, default=0),))
+            added = ((i, passage_with_context(t, s, x)) for i, t, s, x in rows if i in new)
+            files = lexical.build_incremental(self._live / LEXICAL, self._staging / LEXICAL, self._removed, added)
+            how = "incremental"
+        if files is None:
+            shutil.rmtree(self._staging / LEXICAL, ignore_errors=True)
+            rows = self._db.execute(query, (0,))
+            files = lexical.build(self._staging / LEXICAL, ((i, passage_with_context(t, s, x)) for i, t, s, x in rows))
+            how = "full"
         return {
             "tokenizer": lexical.TOKENIZER,
+            "how": how,
             "seconds": round(time.perf_counter() - started, 2),
             "files": [f"{LEXICAL}/{name}" for name in files],
         }

@@ -1,0 +1,140 @@
+"""Incremental BM25 (lexical.build_incremental): the same scores as a rebuild from every passage, to the bit."""
+from __future__ import annotations
+
+import json
+import random
+
+import numpy as np
+import pytest
+
+from retriever import lexical
+from retriever.index import IndexReader, IndexWriter
+from retriever.settings import Settings
+from retriever.types import Chunk, Document
+
+WORDS = ("ngân sách nhà nước bảo hiểm xã hội y tế thuế giá trị gia tăng đường dương Điều khoản điểm a b "
+         "Thanh Hóa Hà Tĩnh UBND HĐND 58/NQ-TW 98,7% năm 2021 2020 chuyển đổi số cán bộ công chức").split()
+
+
+def passages(rng: random.Random, first: int, n: int) -> list[tuple[int, str]]:
+    out = []
+    for i in range(n):
+        k = rng.choice([0, 1, 3, 12, 40, 150])  # some empty, some long; repeats give counts above 1
+        out.append((first + i, " ".join(rng.choice(WORDS) for _ in range(k))))
+    return out
+
+
+def columns(folder) -> dict[str, dict[int, float]]:
+    """Every term's postings as {row id: stored score}, independent of how terms and passages are numbered."""
+    if not len(lexical.row_ids(folder)):
+        return {}
+    rows = lexical.row_ids(folder)
+    vocab = json.loads((folder / "vocab.index.json").read_text(encoding="utf-8"))
+    indptr = np.load(folder / "indptr.csc.index.npy")
+    indices = np.load(folder / "indices.csc.index.npy")
+    data = np.load(folder / "data.csc.index.npy")
+    return {t: dict(zip(rows[indices[indptr[i]:indptr[i + 1]]].tolist(), data[indptr[i]:indptr[i + 1]].tolist()))
+            for t, i in vocab.items() if t}
+
+
+def assert_same_index(inc, full, queries):
+    assert lexical.row_ids(inc).tolist() == lexical.row_ids(full).tolist()
+    assert np.load(inc / lexical.LENGTHS).tolist() == np.load(full / lexical.LENGTHS).tolist()
+    assert columns(inc) == columns(full)  # exact float equality, term by term
+    a, b = lexical.LexicalIndex(inc), lexical.LexicalIndex(full)
+    for q in queries:
+        assert a.search(q, 10) == b.search(q, 10), q  # scores and the order of ties
+
+
+QUERIES = ["bảo hiểm xã hội", "bao hiem", "đường", "duong", "Điều 5 khoản 2 điểm a", "58/NQ-TW", "năm 2021",
+           "thuế giá trị gia tăng Thanh Hóa", "không có từ này", "a"]
+
+
+def test_deletes_and_adds_over_several_commits_equal_a_rebuild(tmp_path):
+    rng = random.Random(17)
+    live = dict(passages(rng, 1, 120))
+    lexical.build(tmp_path / "v0", sorted(live.items()))
+    previous, next_id = tmp_path / "v0", 121
+    for step in range(1, 5):
+        removed = rng.sample(sorted(live), k=len(live) // 4)
+        for i in removed:
+            del live[i]
+        added = passages(rng, next_id, rng.choice([0, 5, 60]))
+        next_id += len(added)
+        live.update(added)
+        inc, full = tmp_path / f"v{step}", tmp_path / f"full{step}"
+        files = lexical.build_incremental(previous, inc, removed + [10_000], added)  # an unknown id is ignored
+        lexical.build(full, sorted(live.items()))
+        assert files == sorted(p.name for p in full.iterdir())
+        assert_same_index(inc, full, QUERIES)
+        previous = inc
+
+
+def test_a_term_whose_passages_all_go_loses_its_column(tmp_path):
+    lexical.build(tmp_path / "a", [(1, "bảo hiểm"), (2, "ngân sách")])
+    lexical.build_incremental(tmp_path / "a", tmp_path / "b", [2], [(3, "thuế")])
+    vocab = json.loads((tmp_path / "b" / "vocab.index.json").read_text(encoding="utf-8"))
+    assert "sách" not in vocab and "thuế" in vocab
+    lexical.build(tmp_path / "full", [(1, "bảo hiểm"), (3, "thuế")])
+    assert_same_index(tmp_path / "b", tmp_path / "full", ["ngân sách", "thuế", "bảo"])
+
+
+def test_to_and_from_an_empty_index(tmp_path):
+    lexical.build(tmp_path / "a", [(1, "bảo hiểm"), (2, "ngân sách")])
+    assert lexical.build_incremental(tmp_path / "a", tmp_path / "empty", [1, 2], []) is not None
+    assert len(lexical.LexicalIndex(tmp_path / "empty")) == 0
+    lexical.build_incremental(tmp_path / "empty", tmp_path / "c", [], [(3, "bảo hiểm y tế")])
+    lexical.build(tmp_path / "full", [(3, "bảo hiểm y tế")])
+    assert_same_index(tmp_path / "c", tmp_path / "full", ["bảo hiểm", "y tế"])
+
+
+def test_what_cannot_be_extended_asks_for_a_rebuild(tmp_path):
+    lexical.build(tmp_path / "a", [(5, "bảo hiểm"), (6, "ngân sách")])
+    # Added ids below a kept one would put passages out of row-id order.
+    assert lexical.build_incremental(tmp_path / "a", tmp_path / "b", [], [(4, "thuế")]) is None
+    # An index written before term counts were stored.
+    (tmp_path / "a" / lexical.COUNTS).unlink()
+    assert not lexical.reusable(tmp_path / "a")
+    assert lexical.build_incremental(tmp_path / "a", tmp_path / "c", [], [(7, "thuế")]) is None
+
+
+def _write(writer: IndexWriter, source: str, texts: list[str]) -> None:
+    doc = Document(doc_id=source, source=source, title=f"Tiêu đề {source}", text=" ".join(texts), content_hash=source)
+    chunks = [Chunk(chunk_id=f"{source}:{i}", doc_id=source, position=i, text=t, start_char=0, end_char=len(t),
+                    section="Điều 1" if i else "") for i, t in enumerate(texts)]
+    rng = np.random.default_rng(len(source))
+    writer.upsert(doc, chunks, rng.standard_normal((len(chunks), 8)).astype(np.float32))
+
+
+@pytest.mark.parametrize("incremental", [True, False])
+def test_index_writer_commits_build_bm25_incrementally(tmp_path, incremental):
+    settings = Settings(bm25_incremental=incremental)
+    rng = random.Random(3)
+    texts = {f"d{i}.txt": [t for _, t in passages(rng, 0, 3)] for i in range(8)}
+    hows = []
+    for step, (write, delete) in enumerate([(["d0.txt", "d1.txt", "d2.txt"], []),
+                                            (["d3.txt", "d1.txt"], ["d0.txt"]),  # d1 rewritten: new row ids
+                                            (["d4.txt", "d5.txt"], ["d3.txt"])]):
+        with IndexWriter(tmp_path / "index", "fake", 8, settings) as w:
+            for source in write:
+                _write(w, source, texts[source] + [f"bước {step}"])
+            for source in delete:
+                w.delete(source)
+            w.commit()
+        reader = IndexReader(tmp_path / "index")
+        hows.append(reader.manifest["lexical"]["how"])
+        version = tmp_path / "index" / "versions" / reader.version
+        # The same passages rebuilt from scratch, as the reader sees them.
+        import sqlite3
+
+        db = sqlite3.connect(version / "store.sqlite")
+        rows = db.execute("SELECT c.id, d.title, c.section, c.text FROM chunks c JOIN documents d"
+                          " ON d.doc_id = c.doc_id ORDER BY c.id").fetchall()
+        db.close()
+        from retriever.text import passage_with_context
+
+        full = tmp_path / f"full{step}"
+        lexical.build(full, [(i, passage_with_context(t, s, x)) for i, t, s, x in rows])
+        assert_same_index(version / "bm25", full, QUERIES + ["tiêu đề d1", "bước 1"])
+        assert len(reader.lexical) == reader.chunk_count
+    assert hows == (["full", "incremental", "incremental"] if incremental else ["full"] * 3)
