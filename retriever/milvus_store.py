@@ -446,6 +446,7 @@ class MilvusWriter:
         self._live: int | None = None  # the committed version this transaction started from, once opened
         self._docs: dict[str, dict] = {}  # source → document row of the version being written
         self._removed: list[dict] = []  # document rows of the live version that this commit removes
+        self._removed_rows: list[int] = []  # and their passages' row ids, for the incremental BM25 build
         self._written: set[str] = set()  # doc_ids upserted in this transaction
         self._committed = False
         self.changed = False
@@ -682,6 +683,7 @@ class MilvusWriter:
             ids = ", ".join(string_literal(d) for d in doc_ids[start : start + BATCH])
             rows = list(scan(self._client, self._names.chunks, f"{visible(self._live)} and doc_id in [{ids}]", ["*"]))
             self._upsert(self._names.chunks, [{**r, "removed": self._version} for r in rows])
+            self._removed_rows += [int(r["row_id"]) for r in rows]
 
     def _write_lexical(self) -> int:
         """The new version's BM25 snapshot, built from its passages as Milvus holds them; returns their number."""
@@ -696,7 +698,18 @@ class MilvusWriter:
                 yield int(row["row_id"]), passage_with_context(titles[row["doc_id"]], row["section"], row["text"])
 
         staging = self._root / f".staging-{uuid.uuid4().hex[:12]}"
-        files = [f"{LEXICAL}/{name}" for name in lexical.build(staging / LEXICAL, passages())]
+        previous = self._root / version_name(self._live) / LEXICAL if self._live else None
+        names = None
+        if previous is not None and self.settings.bm25_incremental and lexical.reusable(previous):
+            # Row ids only grow here, so the live snapshot's passages less the removed ones are all still there.
+            kept = set(lexical.row_ids(previous).tolist()).difference(self._removed_rows)
+            added = ((i, text) for i, text in passages() if i not in kept)
+            names = lexical.build_incremental(previous, staging / LEXICAL, self._removed_rows, added)
+        if names is None:
+            shutil.rmtree(staging, ignore_errors=True)
+            count = 0
+            names = lexical.build(staging / LEXICAL, passages())
+        files = [f"{LEXICAL}/{name}" for name in names]
         for name in files:
             fsync_path(staging / name)
         fsync_path(staging / LEXICAL)

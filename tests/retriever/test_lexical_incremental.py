@@ -10,7 +10,9 @@ import pytest
 from retriever import lexical
 from retriever.index import IndexReader, IndexWriter
 from retriever.settings import Settings
+from retriever.store import open_reader, open_writer
 from retriever.types import Chunk, Document
+from tests.conftest import STORES, store_config
 
 WORDS = ("ngân sách nhà nước bảo hiểm xã hội y tế thuế giá trị gia tăng đường dương Điều khoản điểm a b "
          "Thanh Hóa Hà Tĩnh UBND HĐND 58/NQ-TW 98,7% năm 2021 2020 chuyển đổi số cán bộ công chức").split()
@@ -138,3 +140,27 @@ def test_index_writer_commits_build_bm25_incrementally(tmp_path, incremental):
         assert_same_index(version / "bm25", full, QUERIES + ["tiêu đề d1", "bước 1"])
         assert len(reader.lexical) == reader.chunk_count
     assert hows == (["full", "incremental", "incremental"] if incremental else ["full"] * 3)
+
+
+@pytest.mark.parametrize("store", STORES)
+def test_each_store_searches_alike_with_incremental_and_full_builds(tmp_path, store):
+    """The same writes into two stores, one building BM25 incrementally and one in full: same hits, same scores."""
+    rng = random.Random(11)
+    texts = {f"d{i}.txt": [t for _, t in passages(rng, 0, 3)] for i in range(6)}
+    configs = {how: store_config(store, tmp_path / how) for how in ("incremental", "full")}
+    for step, (write, delete) in enumerate([(["d0.txt", "d1.txt", "d2.txt"], []),
+                                            (["d3.txt", "d1.txt"], ["d0.txt"]),
+                                            (["d4.txt"], ["d3.txt", "d2.txt"])]):
+        hits = {}
+        for how, config in configs.items():
+            settings = config.settings().model_copy(update={"bm25_incremental": how == "incremental"})
+            with open_writer(settings, "fake", 8) as w:
+                for source in write:
+                    _write(w, source, texts[source] + [f"bước {step}"])
+                for source in delete:
+                    w.delete(source)
+                w.commit()
+            r = open_reader(settings, "fake")
+            hits[how] = [[(h.chunk_id, h.score) for h in r.search_lexical(q, 10, 0.3)] for q in QUERIES + ["bước 1"]]
+            r.close()
+        assert hits["incremental"] == hits["full"], step
