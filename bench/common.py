@@ -58,36 +58,60 @@ class CPU:
     cores: int
     ghz: float
     flags: set[str]
+    vendor: str = "?"
+    family: int = 0
+
+    @property
+    def half_width_avx512(self) -> bool:
+        """AMD Zen 4 (family 0x19 with AVX-512) runs 512-bit instructions on 256-bit units: half the FLOP/cycle."""
+        return self.vendor == "AuthenticAMD" and self.family == 0x19
 
     @property
     def peaks(self) -> dict[str, float]:
-        """Peak FLOP/s of the cores this process may use, by instruction set (FLOP per cycle per core:
-        AVX-512 FMA fp32 2 units × 16 lanes × 2 = 64; AVX512-BF16 128; AMX-BF16 TMUL 1024; AMX-INT8 2048 ops)."""
+        """Peak FLOP/s (int8: operations/s) of the cores this process may use, by instruction set, at the nominal
+        clock (/proc/cpuinfo; a core that boosts above it can pass 100%). FLOP per cycle per core: AVX-512 FMA
+        fp32 2 units × 16 lanes × 2 = 64, AVX512-BF16 (VDPBF16PS) 128, AVX512-VNNI int8 (VPDPBUSD) 256, halved
+        on Zen 4; AMX-BF16 TMUL 1024, AMX-INT8 2048."""
         hz = self.cores * self.ghz * 1e9
-        out = {"fp32 AVX-512 FMA": 64 * hz}
+        width = 0.5 if self.half_width_avx512 else 1.0
+        out = {"fp32 AVX-512 FMA": 64 * width * hz}
         if "avx512_bf16" in self.flags:
-            out["bf16 AVX512-BF16"] = 128 * hz
+            out["bf16 AVX512-BF16"] = 128 * width * hz
+        if "avx512_vnni" in self.flags:
+            out["int8 AVX512-VNNI"] = 256 * width * hz
         if "amx_bf16" in self.flags:
             out["bf16 AMX"] = 1024 * hz
         if "amx_int8" in self.flags:
             out["int8 AMX"] = 2048 * hz
         return out
 
+    def matrix_peak(self, kind: str) -> tuple[str, float]:
+        """The best peak for matmuls of `kind` ("bf16" or "int8"), with its name; fp32 FMA where neither exists."""
+        peaks = self.peaks
+        for name in (f"{kind} AMX", f"{kind} AVX512-BF16", f"{kind} AVX512-VNNI"):
+            if name in peaks:
+                return name, peaks[name]
+        return "fp32 AVX-512 FMA", peaks["fp32 AVX-512 FMA"]
+
 
 def cpu() -> CPU:
     text = Path("/proc/cpuinfo").read_text()
-    model, mhz, flags = "?", 0.0, set()
+    model, mhz, flags, vendor, family = "?", 0.0, set(), "?", 0
     for line in text.splitlines():
         key, _, value = line.partition(":")
         key, value = key.strip(), value.strip()
         if key == "model name" and model == "?":
             model = value
+        elif key == "vendor_id" and vendor == "?":
+            vendor = value
+        elif key == "cpu family" and not family:
+            family = int(value)
         elif key == "cpu MHz" and not mhz:
             mhz = float(value)
         elif key == "flags" and not flags:
             flags = set(value.split())
     cores = len(os.sched_getaffinity(0))
-    return CPU(model=model, cores=cores, ghz=mhz / 1000, flags=flags)
+    return CPU(model=model, cores=cores, ghz=mhz / 1000, flags=flags, vendor=vendor, family=family)
 
 
 def interleaved(tasks: dict[str, Callable[[], object]], rounds: int) -> dict[str, list[float]]:

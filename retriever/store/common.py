@@ -7,7 +7,7 @@ import hashlib
 import json
 import os
 import shutil
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import numpy as np
@@ -101,15 +101,44 @@ def checked_vectors(chunks: list[Chunk], vectors: np.ndarray, dim: int) -> np.nd
     return vectors
 
 
-def write_bm25(folder: Path, passages: Iterable[tuple[int, str, str, str]]) -> list[str]:
-    """The BM25 index of (row id, title, section, text) passages in folder/bm25, every file fsynced; returns the
-    files' names relative to folder. Passages are indexed as they are embedded: under their title and section."""
+def write_bm25(
+    folder: Path,
+    passages: Callable[[int], Iterable[tuple[int, str, str, str]]],
+    previous: Path | None = None,
+    removed: Iterable[int] = (),
+) -> tuple[list[str], str, int]:
+    """The BM25 index of a version in folder/bm25, every file fsynced: (its files' names relative to folder, how it
+    was built, how many passages it holds). passages(first) gives the version's (row id, title, section, text)
+    with row id ≥ first, in row-id order; passages are indexed as they are embedded, under title and section.
+
+    With `previous` (the BM25 folder of the version this one was staged from) and `removed` (the row ids this
+    commit deleted), only the passages added since are tokenized: row ids only grow, so they are those above the
+    kept ones, and the stored term counts give the rest (store/bm25.py, build_incremental; same scores as a full
+    build). Anything else builds it from every passage."""
     target = folder / LEXICAL
-    names = bm25.build(target, ((row_id, passage_with_context(*parts)) for row_id, *parts in passages))
+    names, how, count = None, "incremental", 0
+    removed = list(removed)
+    if previous is not None and bm25.reusable(previous):
+        kept = np.setdiff1d(bm25.row_ids(previous), np.asarray(removed, dtype=np.int64))
+        added = [(row_id, passage_with_context(*parts)) for row_id, *parts in
+                 passages(int(kept.max()) + 1 if len(kept) else 0)]
+        names = bm25.build_incremental(previous, target, removed, added)
+        count = len(kept) + len(added)
+    if names is None:
+        shutil.rmtree(target, ignore_errors=True)
+        how, count = "full", 0
+
+        def every_passage():
+            nonlocal count
+            for row_id, *parts in passages(0):
+                count += 1
+                yield row_id, passage_with_context(*parts)
+
+        names = bm25.build(target, every_passage())
     for name in names:
         fsync_path(target / name)
     fsync_path(target)
-    return [f"{LEXICAL}/{name}" for name in names]
+    return [f"{LEXICAL}/{name}" for name in names], how, count
 
 
 def prune_versions(folder: Path, keep: str | None = None) -> None:

@@ -15,9 +15,11 @@ A writer copies the live version into a staging folder, changes it, and commits 
 folder into versions/ and then swapping CURRENT. A crash at any point leaves CURRENT naming the last good
 version; leftovers of staging folders are removed by the next writer.
 
-The BM25 index cannot be updated in place, so every commit rebuilds it from the staged SQLite chunks: the
-dense and lexical sides of a version always describe the same passages (on ALQAC, 1,377 articles, the rebuild
-takes a few seconds; see the commit's `lexical.seconds` in the manifest).
+Every commit writes a new BM25 index for the staged SQLite chunks, so the dense and lexical sides of a version
+always describe the same passages: from the live version's stored term counts, tokenizing only the passages
+this transaction added (bm25.build_incremental; scores equal to a rebuild's), or, for a version written
+before term counts were stored, another tokenizer or bm25_incremental off, rebuilt from every passage (the
+manifest's `lexical.how` and `lexical.seconds` say which and how long).
 """
 from __future__ import annotations
 
@@ -110,6 +112,7 @@ class FaissWriter:
         self.dim = dim
         self.settings = settings
         self._ann_previous: faiss.Index | None = None  # the live version's approximate index, updated at commit
+        self._live: Path | None = None  # the version this transaction started from
         self._removed: list[int] = []  # chunk row ids deleted and written in this transaction
         self._added: list[int] = []
         self._lock = common.WriterLock(
@@ -138,6 +141,7 @@ class FaissWriter:
                     f"{self.embedder_name}; choose that embedder or build a new index in another folder"
                 )
             shutil.copyfile(src / STORE, self._staging / STORE)
+            self._live = src
             self._vectors = faiss.read_index(str(src / VECTORS))
             if (src / ANN).exists():
                 self._ann_previous = faiss.read_index(str(src / ANN))
@@ -232,11 +236,18 @@ class FaissWriter:
 
     def _build_lexical(self) -> dict:
         started = time.perf_counter()
-        files = common.write_bm25(self._staging, self._db.execute(
-            "SELECT c.id, d.title, c.section, c.text FROM chunks c JOIN documents d ON d.doc_id = c.doc_id"
-            " ORDER BY c.id"
-        ))
-        return {"tokenizer": bm25.tokenizer_id(), "seconds": round(time.perf_counter() - started, 2), "files": files}
+        query = ("SELECT c.id, d.title, c.section, c.text FROM chunks c JOIN documents d ON d.doc_id = c.doc_id"
+                 " WHERE c.id >= ? ORDER BY c.id")
+        previous = self._live / common.LEXICAL if self._live is not None and self.settings.bm25_incremental else None
+        files, how, _ = common.write_bm25(
+            self._staging, lambda first: self._db.execute(query, (first,)), previous, self._removed
+        )
+        return {
+            "tokenizer": bm25.tokenizer_id(),
+            "how": how,
+            "seconds": round(time.perf_counter() - started, 2),
+            "files": files,
+        }
 
     def commit(self) -> str:
         """Make the staged changes the live index, atomically. Returns the new version's name."""

@@ -434,6 +434,7 @@ class MilvusWriter:
         self._live: int | None = None  # the committed version this transaction started from, once opened
         self._docs: dict[str, dict] = {}  # source → document row of the version being written
         self._removed: list[dict] = []  # document rows of the live version that this commit removes
+        self._removed_rows: list[int] = []  # and their passages' row ids, for the incremental BM25 build
         self._written: set[str] = set()  # doc_ids upserted in this transaction
         self._committed = False
         self.changed = False
@@ -653,24 +654,29 @@ class MilvusWriter:
             ids = ", ".join(string_literal(d) for d in doc_ids[start : start + BATCH])
             rows = list(scan(self._client, self._names.chunks, f"{visible(self._live)} and doc_id in [{ids}]", ["*"]))
             self._upsert(self._names.chunks, [{**r, "removed": self._version} for r in rows])
+            self._removed_rows += [int(r["row_id"]) for r in rows]
 
     def _write_lexical(self) -> int:
-        """The new version's BM25 snapshot, built from its passages as Milvus holds them; returns their number."""
+        """The new version's BM25 snapshot, built from its passages as Milvus holds them (incrementally from the
+        live snapshot where it can); returns their number."""
         titles = {r["doc_id"]: r["title"] for r in self._docs.values()}
-        count = 0
 
-        def passages():
-            nonlocal count
+        def passages(first: int):
             fields = ["row_id", "doc_id", "section", "text"]
-            for row in scan(self._client, self._names.chunks, visible(self._version), fields):
-                count += 1
+            # The scan pages by primary key, so passages come in row-id order, as the incremental build needs.
+            expr = f"{visible(self._version)} and row_id >= {int(first)}"
+            for row in scan(self._client, self._names.chunks, expr, fields):
                 yield int(row["row_id"]), titles[row["doc_id"]], row["section"], row["text"]
 
         staging = self._root / f".staging-{uuid.uuid4().hex[:12]}"
-        files = common.write_bm25(staging, passages())
+        previous = None
+        if self._live and self.settings.bm25_incremental:
+            previous = self._root / version_name(self._live) / common.LEXICAL
+        files, how, count = common.write_bm25(staging, passages, previous, self._removed_rows)
         common.write_manifest(staging, {
             "version": self._version,
             "tokenizer": bm25.tokenizer_id(),
+            "how": how,
             "passages": count,
             "sha256": common.checksums(staging, files),
         })

