@@ -1,8 +1,10 @@
-"""Sentences of Vietnamese text, by underthesea's splitter, as offsets into the text."""
+"""Sentences of Vietnamese text, by underthesea's splitter, as offsets into the text; words and their parts of
+speech by underthesea's tagger."""
 from __future__ import annotations
 
 import sys
 import threading
+from functools import lru_cache
 
 _CLOSING_QUOTES = "\"”»'"
 
@@ -21,15 +23,47 @@ def underthesea_tools() -> tuple:
                 # underthesea's package import also loads its optional translation model's code, which imports
                 # torch and transformers (3.3 s of a 4 s API start-up); we never translate, so that one is skipped.
                 sys.modules.setdefault("underthesea.pipeline.translate", None)
-                from underthesea import sent_tokenize, word_tokenize
+                from underthesea import pos_tag, sent_tokenize, word_tokenize
 
                 sent_tokenize("Khởi động. Xong.")
                 word_tokenize("Khởi động bộ tách từ")
-                _underthesea = (sent_tokenize, word_tokenize)
-    return _underthesea
+                pos_tag("Khởi động bộ gán nhãn từ loại")
+                _underthesea = (sent_tokenize, word_tokenize, pos_tag)
+    return _underthesea[:2]
+
+
+@lru_cache(maxsize=4096)
+def pos_tags(text: str) -> tuple[tuple[str, str], ...]:
+    """(word, part of speech) by underthesea's tagger: "Doanh thu" N, "đạt" V, "bao nhiêu" P, "Sầm Sơn" Np."""
+    underthesea_tools()
+    assert _underthesea is not None
+    return tuple(_underthesea[2](text))
+
+
+def tagged_spans(text: str) -> list[tuple[int, int, str]]:
+    """pos_tags() with each word's (start, end) offsets in text."""
+    out = []
+    cursor = 0
+    for word, tag in pos_tags(text):
+        at = text.find(word, cursor)
+        if at < 0:  # the tagger changed the word (spacing): leave it out
+            continue
+        out.append((at, at + len(word), tag))
+        cursor = at + len(word)
+    return out
+
+
+@lru_cache(maxsize=8192)  # the same passages come back for many questions
+def _cached_spans(text: str) -> tuple[tuple[int, int], ...]:
+    return tuple(_sentence_spans(text))
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) offsets of the sentences of text; a line break always ends a sentence."""
+    return list(_cached_spans(text))
+
+
+def _sentence_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) offsets of the sentences of text; a line break always ends a sentence.
 
     underthesea's Punkt-style splitter knows Vietnamese abbreviations ("TP. Sầm Sơn" is one sentence).
