@@ -57,8 +57,18 @@ def _asked(before: str, word: str, after: str = "") -> str:
     return question.rstrip(" .,;:") + "?"
 
 
+# A question a reader would type holds no markup or code ("<b …>", "__xss=3").
+_NOT_PROSE = re.compile(r"[<>{}\[\]=_|\\]")
+
+
 def examples(text: str, title: str = "") -> Iterator[Example]:
     """Questions whose answer is a fact stated in `text`, clause by clause in reading order."""
+    for example in _candidates(text, title):
+        if not _NOT_PROSE.search(example.question) and example.question[:1].isalpha():
+            yield example
+
+
+def _candidates(text: str, title: str) -> Iterator[Example]:
     for start, end in sentence_spans(text):
         sentence = text[start:end]
         if sentence.strip(" .") == title.strip(" .") or len(_WORD.findall(sentence)) < MIN_WORDS:
@@ -82,10 +92,15 @@ def _unit(after: str) -> str:
     return " ".join(words)
 
 
+_ASIDE = re.compile(r"\([^)]*\)|“[^”]*”|\"[^\"]*\"")
+
+
 def _from_clause(clause: str) -> Iterator[Example]:
-    if "(" in clause or "“" in clause or '"' in clause:
-        return  # a figure in brackets or quotes belongs to a name or an aside, not to the clause
+    # A figure in brackets or quotes belongs to a name or an aside ("Hà Nội (thứ 43)"), not to the clause.
+    asides = [(m.start(), m.end()) for m in _ASIDE.finditer(clause)]
     for a, b, kind in figures(clause):
+        if any(x <= a < y for x, y in asides):
+            continue
         fact = clause[a:b]
         if kind == "rank":
             before = clause[:a] + re.sub(r"\d+(?:/\d+)?", "mấy", fact, count=1)
@@ -99,7 +114,7 @@ def _from_clause(clause: str) -> Iterator[Example]:
             yield Example(_asked(clause[:a], _QUESTION_WORD[kind], unit), fact, kind)
     for a, b in date_spans(clause):
         fact = clause[a:b]
-        if not _EVENT_DATE.search(fact):
+        if not _EVENT_DATE.search(fact) or any(x <= a < y for x, y in asides):
             continue
         rest = (clause[:a] + clause[b:]).strip(" ,")
         rest = re.sub(r"\s+(?:vào|trong|từ|kể từ)\s*$", "", rest)
