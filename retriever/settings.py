@@ -105,7 +105,7 @@ class Settings(BaseSettings):
     # Sentences are scored by meaning too: the best `semantic_candidates` by words are embedded (the query
     # embedder, vectors kept in memory) and `semantic_weight` per unit of cosine counts. False: words alone.
     answer_semantic: bool = True
-    semantic_candidates: int = Field(default=8, ge=1, le=64)
+    semantic_candidates: int = Field(default=4, ge=1, le=64)
     semantic_weight: float = Field(default=8.0, ge=0)
     # Generated answers (optional): an OpenAI-compatible server (vLLM, Ollama, llama.cpp) and its model name.
     # Unset, answers are extractive. Set, the extractive answer stays the fallback and decides refusals.

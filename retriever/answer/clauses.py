@@ -14,7 +14,6 @@ from retriever.text.sentences import tagged_spans
 
 # A sentence at most this long is quoted whole: cutting it saves little and loses context.
 SHORT_SENTENCE = 140
-_OPEN, _CLOSE = "([{“«\"", ")]}”»\""
 
 
 @dataclass(frozen=True)
@@ -24,9 +23,10 @@ class Piece:
     separator: str  # the punctuation before it: "" for the first piece, ",", ";" or ":"
 
 
-def clause_pieces(text: str, start: int, end: int) -> tuple[list[Piece], list[bool]]:
-    """The clauses of the sentence text[start:end] (split_pieces), and for each whether it opens with its
-    predicate or a connective ("đạt 97%", "giúp cho …", "và phụ huynh") and so reads only with the one before.
+def clause_pieces(text: str, start: int, end: int) -> tuple[list[Piece], list[bool], list[bool]]:
+    """The clauses of the sentence text[start:end] (split_pieces); for each whether it opens with its predicate
+    or a connective ("đạt 97%", "giúp cho …", "và phụ huynh") and so reads only with the one before, and whether
+    it has a verb.
 
     A piece after a comma that has no verb is not a clause but the rest of a list of nouns or an apposition
     ("63 tỉnh, thành phố cả nước", "doanh nghiệp, tổ chức"): it stays with the piece before it. Parts of speech
@@ -34,7 +34,7 @@ def clause_pieces(text: str, start: int, end: int) -> tuple[list[Piece], list[bo
     """
     pieces = split_pieces(text, start, end)
     if len(pieces) <= 1:
-        return pieces, [False] * len(pieces)
+        return pieces, [False] * len(pieces), [True] * len(pieces)
     # A figure is never a verb, whatever the tagger says of "1.250".
     tags = [
         (start + a, start + b, "M" if any(c.isdigit() for c in text[start + a : start + b]) else tag)
@@ -68,7 +68,7 @@ def clause_pieces(text: str, start: int, end: int) -> tuple[list[Piece], list[bo
         first = words(p)[:1]
         opener = text[first[0][0] : first[0][1]].lower() if first else ""
         needs.append(bool(first) and (opener in _CONTINUATIONS or first[0][2] in _PREDICATE_TAGS))
-    return merged, needs
+    return merged, needs, [any(tag == "V" for _, _, tag in words(p)) for p in merged]
 
 
 _OPENERS = re.compile(r"(?:ngày|năm|tháng|quý|từ|về|theo|trong|tại|đến|sau|trước|đối với|với|khi|nếu)\b", re.I)
@@ -77,11 +77,6 @@ _OPENERS = re.compile(r"(?:ngày|năm|tháng|quý|từ|về|theo|trong|tại|đ�
 def _opens_clause(text: str, piece: Piece, words: list[tuple[int, int, str]]) -> bool:
     """A verbless phrase of time, place or topic that the clause after it is about."""
     return bool(words) and (words[0][2] == "E" or _OPENERS.match(text, piece.start) is not None)
-
-
-def has_verb(text: str, piece: Piece) -> bool:
-    segment = text[piece.start : piece.end]
-    return any(tag == "V" and not any(c.isdigit() for c in segment[a:b]) for a, b, tag in tagged_spans(segment))
 
 
 def split_pieces(text: str, start: int, end: int) -> list[Piece]:

@@ -73,7 +73,7 @@ def _candidates(text: str, title: str) -> Iterator[Example]:
         sentence = text[start:end]
         if sentence.strip(" .") == title.strip(" .") or len(_WORD.findall(sentence)) < MIN_WORDS:
             continue
-        pieces, needs = clause_pieces(text, start, end)
+        pieces, needs, _ = clause_pieces(text, start, end)
         for piece, needs_subject in zip(pieces, needs):
             clause = text[piece.start : piece.end]
             if needs_subject or _WEAK_OPENERS.match(clause) or len(_WORD.findall(clause)) < MIN_WORDS:

@@ -23,12 +23,13 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from functools import lru_cache
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from retriever.answer.clauses import SHORT_SENTENCE, Piece, choose_window, clause_pieces, has_verb, list_items
+from retriever.answer.clauses import SHORT_SENTENCE, Piece, choose_window, clause_pieces, list_items
 from retriever.answer.question import (
     NUMERIC_KINDS,
     SENTENCE_KINDS,
@@ -107,10 +108,15 @@ def _terms(text: str, folded: bool) -> set[str]:
     return terms
 
 
+@lru_cache(maxsize=1 << 14)  # the same sentences come back for question after question
+def _cached_terms(text: str, folded: bool) -> frozenset[str]:
+    spelled = spell_out(text)
+    return frozenset(_terms(text, folded) | (_terms(spelled, folded) if spelled != text else set()))
+
+
 def _text_terms(text: str, folded: bool) -> set[str]:
     """Terms of the text as written and with its abbreviations spelled out, so "TT&TT" meets its full name."""
-    spelled = spell_out(text)
-    return _terms(text, folded) | (_terms(spelled, folded) if spelled != text else set())
+    return set(_cached_terms(text, folded))
 
 
 def _word_bigrams(question: str) -> set[str]:
@@ -269,7 +275,7 @@ class ExtractiveAnswerer:
         context_sentences: int = 2,
         embedder: Embedder | None = None,
         min_sentence_score: float = Thresholds.min_sentence_score,
-        semantic_candidates: int = 8,
+        semantic_candidates: int = 4,
         semantic_weight: float = 8.0,
     ):
         self.max_sentences = max_sentences
@@ -509,7 +515,7 @@ class ExtractiveAnswerer:
         if kind == "ordinal":
             short = short_span(asked, text, s.start, s.end)
             return (short or sentence), short
-        pieces, needs = clause_pieces(text, s.start, s.end)
+        pieces, needs, verbs = clause_pieces(text, s.start, s.end)
         if len(pieces) <= 1:
             return sentence, short_span(asked, text, s.start, s.end)
         terms = [_text_terms(text[p.start : p.end], q.folded) & q.terms for p in pieces]
@@ -527,7 +533,7 @@ class ExtractiveAnswerer:
             inside = set().union(*terms[i + 1 : anchor + 1]) if i < anchor else set()
             gains.append(sum(self._weight_of(q, t) for t in terms[i] - inside if t in q.boosted or " " in t))
         rivals = [f > 0 for f in fits]
-        verbless = not has_verb(text, pieces[anchor])
+        verbless = not verbs[anchor]
         first, last = choose_window(pieces, anchor, gains, rivals, needs, verbless)
         if len(q.info.units) >= 2:
             # Every unit asked for inside the window: "4 nhiệm vụ và 7 giải pháp" may sit in two pieces.

@@ -19,14 +19,12 @@ _SCALES = {"trăm": 100, "nghìn": 1000, "ngàn": 1000, "triệu": 10**6, "tỷ"
 _ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
 # "thứ nhất", "thứ nhì" and "thứ tư" are the ordinals that differ from the numbers.
 ORDINAL_WORDS = {"nhất": 1, "nhì": 2, "tư": 4}
-MONTH_WORDS = {"giêng": 1, "chạp": 12}
 
 _NUMBER_WORD = "|".join(sorted({*DIGITS, *_SCALES, "mười", "mươi", "linh", "lẻ", "rưỡi"}, key=len, reverse=True))
 # A run of number words; "năm" alone is usually "year", so a run must not be that word alone (see number_spans).
 NUMBER_WORDS = re.compile(rf"(?<!\w)(?:{_NUMBER_WORD})(?:\s+(?:{_NUMBER_WORD}))*(?!\w)", re.IGNORECASE)
 # 1.525.644 · 98,7 · 12/63 · 2021-2025 · 03
 DIGIT_NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)*(?![\w])")
-ROMAN = re.compile(r"(?<!\w)[IVXLC]{1,6}(?!\w)")
 
 
 def words_to_number(words: str) -> int | None:
@@ -96,7 +94,6 @@ _QUALIFIER = re.compile(rf"(?:(?<=\s)|^)(?:{QUALIFIERS})\s+$", re.IGNORECASE)
 _CURRENCY = r"(?:tỷ|tỉ|triệu|nghìn|ngàn)?\s*(?:đồng|VNĐ|VND|USD|đô la|euro)"
 _MULTIPLIER = r"(?:nghìn tỷ|nghìn tỉ|tỷ|tỉ|triệu|nghìn|ngàn|trăm)"
 _DURATION_UNIT = r"(?:năm|tháng|tuần|ngày|giờ|phút|giây|học kỳ|học kì|kỳ|tiết)"
-_FIGURE = r"(?:\d+(?:[.,]\d+)*)"
 
 
 def _number_runs(text: str) -> list[tuple[int, int]]:

@@ -134,6 +134,7 @@ def expand_abbreviations(text: str) -> str:
     return "".join(out) + text[cursor:]
 
 
+@lru_cache(maxsize=1 << 14)  # every sentence of every passage answered, again for each question that finds it
 def spell_out(text: str) -> str:
     """Text with each known abbreviation replaced by its expansion ("Bộ TT&TT" → "Bộ Thông tin và Truyền
     thông"), so that a name written either way compares equal."""
