@@ -518,7 +518,10 @@ class ExtractiveAnswerer:
         pieces, needs, verbs = clause_pieces(text, s.start, s.end)
         if len(pieces) <= 1:
             return sentence, short_span(asked, text, s.start, s.end)
-        terms = [_text_terms(text[p.start : p.end], q.folded) & q.terms for p in pieces]
+        # The question's years and names scope the sentence, already checked; which clause answers is told by
+        # its other words ("chỉ số Thể chế số", not "Hà Tĩnh năm 2021", in a sentence about both indexes).
+        scope = set().union(*(_terms(y, q.folded) for y in q.years), *(_terms(e[0], q.folded) for e in q.entities))
+        terms = [(_text_terms(text[p.start : p.end], q.folded) & q.terms) - scope for p in pieces]
         weights = self._piece_weights(q, pieces, terms)
         typed = kind in _TYPED_KINDS
         fits = [

@@ -24,6 +24,7 @@ STOP_WORDS_FOLDED = {fold(w) for w in STOP_WORDS}
 # any number, "có … gì không" for a thing rather than yes or no.
 _QUESTION_TYPES = [
     ("rank", r"\b(xếp thứ|đứng thứ|xếp hạng|thứ hạng|đứng hạng|hạng)\s*(thứ\s*)?(mấy|bao nhiêu|nào)\b|\bthứ (mấy|bao nhiêu)\b"),
+    ("date", r"\b(tháng|ngày|quý) (mấy|bao nhiêu)\b"),
     ("percent", r"(bao nhiêu|mấy)\s*(%|phần trăm)|\b(tỷ lệ|tỉ lệ|tốc độ tăng trưởng|tăng trưởng)\b.*\b(bao nhiêu|mấy)\b"),
     ("money", r"(bao nhiêu|mấy)\s*(tiền|đồng|tỷ đồng|tỉ đồng|triệu đồng|usd)\b"
               r"|\b(doanh thu|thu ngân sách|kinh phí|chi phí|học phí|lệ phí|mức phí|giá|số tiền|tiền|mức lương|lương"

@@ -59,6 +59,15 @@ def test_the_focus_noun_tells_revenue_from_visitors():
     assert "lượt khách" not in answer.answer
 
 
+def test_the_clause_is_chosen_by_what_is_asked_not_by_the_year_and_place():
+    text = (
+        "Theo đánh giá của Bộ Nội vụ về kết quả cải cách hành chính năm 2022, thì chỉ số về “Tổ chức bộ máy” của "
+        "Gia Lai chỉ đạt thứ 48 trên 63 tỉnh thành, thành phố trực thuộc trung ương, trong khi chỉ số về “Thể chế” "
+        "đạt 20/63."
+    )
+    assert short(ask("Chỉ số Thể chế của Gia Lai năm 2022 xếp thứ mấy?", text)) == "20/63"
+
+
 def test_the_unit_counted_picks_the_figure():
     text = "Mùa lễ hội năm nay, thị xã phục vụ 40.000 lượt khách và 2.000 đoàn khách, doanh thu đạt 90 tỉ đồng."
     assert short(ask("Mùa lễ hội năm nay thị xã phục vụ bao nhiêu đoàn khách?", text)) == "2.000 đoàn khách"

@@ -18,6 +18,7 @@ from retriever.answer.question import analyse, document_years, ordinal_item, que
         ("Người phạm tội có thể bị phạt tù bao nhiêu năm?", "duration"),
         ("Xã có bao nhiêu trường học?", "number"),
         ("Cầu được khánh thành khi nào?", "date"),
+        ("Kết quả được công bố vào tháng mấy?", "date"),
         ("Nghị định có hiệu lực từ ngày nào?", "date"),
         ("Ai là Chủ tịch UBND huyện?", "person"),
         ("Cơ quan nào cấp giấy phép?", "who"),
