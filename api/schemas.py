@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
 
 from retriever.filters import Filters
 from retriever.settings import Settings
-from retriever.types import METADATA_FIELDS, Citation, Hit
+from retriever.types import METADATA_FIELDS, Citation, Hit, ShortAnswer
 
 MAX_TOP_K = 50
 MAX_TEXT = 2000  # the longest question, query or comment unless a deployment sets max_question_chars
@@ -141,9 +141,24 @@ class SearchResponse(BaseModel):
     hits: list[HitOut]
 
 
+class ShortAnswerOut(BaseModel):
+    text: str = Field(description="the least span of the cited passage that answers: a figure, a date, a name")
+    marker: int = Field(description="the citation it is taken from")
+    start: int = Field(description="offset of `text` in that citation's `text`")
+    end: int
+
+    @classmethod
+    def of(cls, short: ShortAnswer | None) -> ShortAnswerOut | None:
+        return None if short is None else cls(text=short.text, marker=short.marker, start=short.start, end=short.end)
+
+
 class AskResponse(BaseModel):
     answer: str
     found: bool
+    short_answer: ShortAnswerOut | None = Field(
+        default=None, description="the answer in a few words, from a citation; null when the question wants a "
+        "sentence (why, how) or no span fits"
+    )
     citations: list[CitationOut]
     suggestions: list[HitOut] = Field(
         default_factory=list, description="closest documents when nothing was found; not citations"
@@ -174,6 +189,17 @@ class DocumentOut(create_model("_DocumentWithMetadata", __base__=_DocumentFields
 
 class DocumentsResponse(BaseModel):
     documents: list[DocumentOut]
+
+
+class ExampleQuestionOut(BaseModel):
+    question: str = Field(description="a question the corpus answers, written from a sentence of the document")
+    doc_id: str
+    title: str
+    answer: str = Field(description="what /ask answers to it now (its short answer, else its answer)")
+
+
+class ExampleQuestionsResponse(BaseModel):
+    questions: list[ExampleQuestionOut]
 
 
 class FeedbackCitation(BaseModel):

@@ -3,12 +3,19 @@
     FILE.jsonl   {"question", "answer_contains": [str], "source"} per line (the sample corpus's seed_dev.jsonl)
     alqac        ALQAC 2022 (../shared/eval/alqac2022): each article a document, source "law_id/article_id"
     uit          UIT regulation QA, SQuAD format (../shared/eval/uit_regulation_train.json): each paragraph a document
+    --squad FILE any SQuAD v1.1 file: each paragraph a document, its answers the gold spans
+
+ALQAC and SQuAD answers are spans of their document (`Question.spans`), so a short answer can be scored against
+them; seed_dev's answer_contains are strings an answer must hold. `holdout` leaves whole documents out of an
+index: the questions about them are then the ones the corpus cannot answer.
 
 Dataset indexes are built through ingest's IngestPipeline, exactly as ingest builds any index.
 """
 from __future__ import annotations
 
 import json
+import random
+import re
 import sys
 import time
 from dataclasses import dataclass
@@ -30,6 +37,8 @@ class Question:
     question: str
     answer_contains: list[str]
     sources: set[str]
+    spans: bool = False  # answer_contains are gold answer spans of the document (SQuAD, ALQAC)
+    answerable: bool = True  # False when every source was left out of the index (holdout)
 
 
 def load_jsonl(path: Path) -> list[Question]:
@@ -52,32 +61,79 @@ def alqac():
             text = f"Điều {article['id']}. {article['text']}"
             records.append(TextRecord(f"{law['id']}/{article['id']}", text.split("\n", 1)[0], text))
     questions = [
-        Question(q["text"], [q["answer"]], {f"{a['law_id']}/{a['article_id']}" for a in q["relevant_articles"]})
+        Question(q["text"], [q["answer"]], {f"{a['law_id']}/{a['article_id']}" for a in q["relevant_articles"]},
+                 spans=True)
         for q in json.loads((folder / "questions.json").read_text(encoding="utf-8"))
     ]
     return records, questions
 
 
-def uit():
-    """UIT regulation QA (SQuAD format): each paragraph is a document, source "title/paragraph index"."""
-    data = json.loads((EVAL / "uit_regulation_train.json").read_text(encoding="utf-8"))["data"]
+def squad(path: Path):
+    """A SQuAD v1.1 file: each paragraph is a document, source "title/paragraph index", answers its gold spans."""
+    data = json.loads(Path(path).read_text(encoding="utf-8"))["data"]
     records, questions = [], []
     for entry in data:
         for i, paragraph in enumerate(entry["paragraphs"]):
             source = f"{entry['title']}/{i}"
             records.append(TextRecord(source, entry["title"], paragraph["context"]))
             for qa in paragraph["qas"]:
-                questions.append(Question(qa["question"], [a["text"] for a in qa["answers"]], {source}))
+                answers = [a["text"] for a in qa["answers"] if a["text"].strip()]
+                if answers:  # SQuAD 2.0's impossible questions have none: holdout makes unanswerable ones instead
+                    questions.append(Question(" ".join(qa["question"].split()), answers, {source}, spans=True))
     return records, questions
+
+
+def uit():
+    """UIT regulation QA (SQuAD format, ../shared/eval/uit_regulation_train.json)."""
+    return squad(EVAL / "uit_regulation_train.json")
 
 
 DATASETS = {"alqac": ("ALQAC 2022", alqac), "uit": ("UIT regulations", uit)}
 
 
-def build_dataset_index(name: str, settings: Settings, embedder: Embedder, store: Store) -> list[Question]:
+@dataclass(frozen=True)
+class Holdout:
+    """Which documents to leave out of a dataset's index: `fraction` of its sources, drawn with `seed`."""
+
+    fraction: float
+    seed: int
+
+    @property
+    def suffix(self) -> str:
+        return f"-holdout{self.fraction:g}-seed{self.seed}"
+
+
+def hold_out(records: list[TextRecord], questions: list[Question], holdout: Holdout | None):
+    """The records to index and the questions, those about left-out documents marked unanswerable. A question
+    stays answerable while any of its sources is indexed."""
+    if holdout is None or holdout.fraction <= 0:
+        return records, questions
+    sources = sorted({r.source for r in records})
+    left_out = set(random.Random(holdout.seed).sample(sources, round(holdout.fraction * len(sources))))
+    kept = [r for r in records if r.source not in left_out]
+    marked = [
+        Question(q.question, q.answer_contains, q.sources, q.spans, answerable=bool(q.sources - left_out))
+        for q in questions
+    ]
+    return kept, marked
+
+
+def load_dataset(name: str, squad_file: Path | None = None):
+    """(title, records, questions) of a named dataset, or of a SQuAD file when `squad_file` is given."""
+    if squad_file is not None:
+        return (Path(squad_file).stem, *squad(squad_file))
+    title, loader = DATASETS[name]
+    return (title, *loader())
+
+
+def build_dataset_index(
+    name: str, settings: Settings, embedder: Embedder, store: Store, holdout: Holdout | None = None,
+    squad_file: Path | None = None,
+) -> list[Question]:
     """Bring the dataset's index in `store` up to date (unchanged records are skipped, so after the first run this
-    only checks hashes) and return its questions."""
-    records, questions = DATASETS[name][1]()
+    only checks hashes) and return its questions; with a holdout, without the left-out documents."""
+    _, records, questions = load_dataset(name, squad_file)
+    records, questions = hold_out(records, questions, holdout)
     started = time.perf_counter()
     report = IngestPipeline(settings, embedder, store).run_records(records, progress=sys.stderr.isatty())
     print(f"{name} index at {store.where}: {report.summary()} ({time.perf_counter() - started:.1f} s)",
@@ -95,5 +151,5 @@ def dataset_settings(settings: Settings, dataset: str, index: Path | None) -> Se
     index_dir = index or CACHE / f"{dataset}-milvus"
     if is_lite(settings.milvus_uri):
         return settings.model_copy(update={"index_dir": index_dir, "milvus_uri": str(index_dir / "milvus.db")})
-    prefix = f"{settings.milvus_collection_prefix}_{dataset}"
+    prefix = f"{settings.milvus_collection_prefix}_{re.sub(r'[^A-Za-z0-9_]', '_', dataset)}"
     return settings.model_copy(update={"index_dir": index_dir, "milvus_collection_prefix": prefix})

@@ -112,12 +112,33 @@ class Citation:
 
 
 @dataclass
+class ShortAnswer:
+    """The least of a cited passage that answers the question ("99%", "thứ 12/63", "Nguyễn Phú Tiến")."""
+
+    text: str
+    marker: int  # the citation it is taken from
+    start: int  # character offsets of text in that citation's hit.text
+    end: int
+
+
+@dataclass
 class Answer:
     answer: str
     found: bool
     citations: list[Citation] = field(default_factory=list)
     suggestions: list[Hit] = field(default_factory=list)  # closest documents when not found
     rewritten_question: str | None = None  # the standalone form of a follow-up question, when one was needed
+    short_answer: ShortAnswer | None = None  # None when the question wants a sentence (why, how) or nothing fits
+
+
+@dataclass
+class ExampleQuestion:
+    """A question written from a document's content that the corpus was checked to answer."""
+
+    question: str
+    doc_id: str
+    title: str
+    answer: str  # what the engine answered: its short answer, else its answer
 
 
 @dataclass

@@ -10,10 +10,10 @@ import logging
 from typing import Literal
 
 import streamlit as st
-from catalog import FilterOptions, example_questions, filter_options
+from catalog import FilterOptions, filter_options
 
 # `streamlit run` (and AppTest) put this file's folder on sys.path, so sibling modules import directly.
-from client import ApiClient, ApiError, Document, Filters, Health, api_url_from_env
+from client import ApiClient, ApiError, Document, ExampleQuestion, Filters, Health, api_url_from_env
 from render import page_style, render_answer
 from safe_markdown import md_escape
 
@@ -43,6 +43,22 @@ def documents(base_url: str) -> list[Document]:
     """The document list feeds the examples and the filters; cached briefly since every click reruns the page.
     Errors are not cached, so a restarted API is picked up at once."""
     return get_client(base_url).documents()
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def starter_questions(base_url: str, limit: int) -> list[ExampleQuestion]:
+    """Questions the API wrote from the documents' content and checked that it answers."""
+    return get_client(base_url).starter_questions(limit)
+
+
+@st.cache_data(ttl=300, show_spinner=False)
+def document_question(base_url: str, doc_id: str) -> str | None:
+    """A question the API checked that this document answers, or None."""
+    try:
+        found = get_client(base_url).document_questions(doc_id, limit=1)
+    except ApiError:
+        return None  # the notice still lists the document; only its button is missing
+    return found[0]["question"] if found else None
 
 
 def api_history(messages: list[dict]) -> list[dict]:
@@ -124,7 +140,8 @@ def render_assistant(msg: dict, turn: int) -> None:
     if msg.get("error"):
         st.error(md_escape(msg["content"]))
         return
-    render_answer(msg, turn, on_ask=queue_question)
+    base_url = api_url_from_env()
+    render_answer(msg, turn, on_ask=queue_question, question_for=lambda doc_id: document_question(base_url, doc_id))
     render_feedback(msg, turn)
 
 
@@ -159,6 +176,7 @@ def ask(client: ApiClient, question: str, top_k: int, filters: Filters) -> None:
                 "found": result["found"],
                 "citations": result["citations"],
                 "suggestions": result.get("suggestions") or [],
+                "short_answer": result.get("short_answer"),
             }
         except ApiError as exc:
             # Mark both halves of the failed turn, so they are not sent as history later.
@@ -215,7 +233,7 @@ def sidebar(
     return top_k, filters
 
 
-def welcome(health: Health | None, docs: list[Document], api_error: str | None) -> None:
+def welcome(client: ApiClient, health: Health | None, api_error: str | None) -> None:
     st.markdown(
         "Xin chào! Tôi trả lời câu hỏi về chính sách dựa trên các văn bản đã được nạp vào hệ thống, "
         "và dẫn nguồn cho từng ý: bấm vào số \\[n\\] trong câu trả lời để xem đoạn văn gốc."
@@ -227,7 +245,12 @@ def welcome(health: Health | None, docs: list[Document], api_error: str | None) 
         st.info("Kho tài liệu đang trống. Hãy nạp tài liệu bằng lệnh `python -m ingest THƯ_MỤC`.")
         return
     st.caption(f"Kho tài liệu hiện có {health['documents']} tài liệu ({health['chunks']} đoạn văn bản).")
-    questions = example_questions(docs, limit=MAX_EXAMPLES)
+    try:
+        with st.spinner("Đang chuẩn bị câu hỏi gợi ý…"):
+            questions = [q["question"] for q in starter_questions(client.base_url, MAX_EXAMPLES)]
+    except ApiError as exc:
+        log.warning("example questions not loaded: %s", exc.message)
+        questions = []
     if questions:
         st.markdown("**Bạn có thể thử hỏi:**")
         for i, q in enumerate(questions):
@@ -263,7 +286,7 @@ def main() -> None:
     question = (question or st.session_state.pop("pending_question", None) or "").strip()
 
     if not st.session_state.messages and not question:
-        welcome(health, docs, api_error)
+        welcome(client, health, api_error)
     for turn, msg in enumerate(st.session_state.messages):
         render_message(msg, turn)
     if question:

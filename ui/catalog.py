@@ -1,6 +1,8 @@
-"""What the page derives from the document list (GET /documents): example questions and filter values.
+"""What the page derives from the document list (GET /documents): the filter values.
 
-One request serves both, and nothing here asks the API anything: pure functions, tested without Streamlit.
+Nothing here asks the API anything: pure functions, tested without Streamlit. Example questions are not made
+here from titles ("<title> như thế nào?" is often a question no sentence answers): the API writes them from the
+documents' content and checks each one (GET /questions, GET /documents/{doc_id}/questions).
 """
 from __future__ import annotations
 
@@ -10,57 +12,7 @@ from dataclasses import dataclass
 
 from client import Document
 
-# Titles that name a legal document ("Luật Thanh niên", "Nghị định số 13/2023/NĐ-CP") read best as
-# "what does it regulate?"; the next word must be a name or number, so "Luật sư ..." is not one.
-LEGAL_TYPES = re.compile(r"(?:Hiến pháp|Bộ luật|Luật|Pháp lệnh|Nghị định|Nghị quyết|Quyết định|Thông tư|Chỉ thị) (\S)")
-MIN_EXAMPLES = 3
 _YEAR = re.compile(r"(\d{4})")
-
-
-def _lower_first_word(text: str) -> str:
-    words = text.split(" ")
-    # A capital on the next word too means a name ("Hà Nội", "Bộ Tài chính"): keep it as written.
-    if len(words) > 1 and words[1][:1].islower():
-        words[0] = words[0][:1].lower() + words[0][1:]
-    return " ".join(words)
-
-
-def example_question(title: str) -> str:
-    """A question a reader could ask about a document with this title, in Vietnamese."""
-    title = " ".join(title.split()).rstrip(" .:;,!?")
-    legal = LEGAL_TYPES.match(title)
-    if legal and (legal.group(1).isupper() or legal.group(1).isdigit() or title[legal.start(1):].startswith("số ")):
-        return f"{title} quy định những gì?"
-    head, comma, _ = title.partition(", ")
-    if comma and len(head.split()) >= 5:  # a news headline's first clause carries its subject; the rest is detail
-        title = head
-    place, colon, topic = title.partition(": ")
-    if colon and topic and len(place.split()) <= 4:  # "Thanh Hóa: Xây dựng đề án" → "Thanh Hóa xây dựng đề án"
-        title = f"{place} {_lower_first_word(topic)}"
-    return f"{title} như thế nào?"
-
-
-def _reads_like_a_sentence(title: str) -> bool:
-    # Some articles have no headline and their lead sentence became the title; those make poor buttons.
-    return title.rstrip().endswith((".", "!")) or len(title.split()) > 25
-
-
-def example_questions(documents: Iterable[Document], limit: int = 4) -> list[str]:
-    """Up to `limit` example questions, one per distinct title, short and headline-like ones first."""
-    good: list[str] = []
-    poor: list[str] = []
-    for doc in documents:
-        title = str(doc.get("title") or "").strip()
-        if not title:
-            continue
-        question = example_question(title)
-        bucket = poor if _reads_like_a_sentence(title) else good
-        if question not in good and question not in poor:
-            bucket.append(question)
-    good.sort(key=len)
-    poor.sort(key=len)
-    # Lead sentences are used only when the corpus has too few headlines to fill the screen.
-    return (good + (poor if len(good) < MIN_EXAMPLES else []))[:limit]
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ import json
 import os
 from collections.abc import Generator, Iterator
 from typing import Any, Literal, NotRequired, TypedDict
+from urllib.parse import quote
 
 import httpx
 from sse import iter_events
@@ -65,11 +66,26 @@ class Citation(Hit):
     quote_end: NotRequired[int]
 
 
+class ShortAnswer(TypedDict):
+    text: str
+    marker: int  # the citation it is taken from
+    start: int  # offsets of `text` in that citation's `text`
+    end: int
+
+
 class Answer(TypedDict):
     answer: str
     found: bool
     citations: list[Citation]
     suggestions: NotRequired[list[Hit]]  # closest documents when nothing was found
+    short_answer: NotRequired[ShortAnswer | None]  # the answer in a few words; null for why/how questions
+
+
+class ExampleQuestion(TypedDict):
+    question: str  # a question the corpus answers, written from a sentence of the document
+    doc_id: str
+    title: str
+    answer: str
 
 
 class Filters(TypedDict, total=False):
@@ -158,6 +174,25 @@ class ApiClient:
     def documents(self) -> list[Document]:
         data = _require(self._request("GET", "/documents"), {"documents": list})
         return data["documents"]
+
+    def starter_questions(self, limit: int = 4) -> list[ExampleQuestion]:
+        """Questions to start with (GET /questions), each checked by the API to be answered; [] from an API
+        without the endpoint."""
+        return self._questions("/questions", limit)
+
+    def document_questions(self, doc_id: str, limit: int = 1) -> list[ExampleQuestion]:
+        """Questions the API checked that one document answers (GET /documents/{doc_id}/questions)."""
+        return self._questions(f"/documents/{quote(doc_id, safe='')}/questions", limit)
+
+    def _questions(self, path: str, limit: int) -> list[ExampleQuestion]:
+        try:
+            data = self._request("GET", path, params={"limit": limit}, timeout=ASK_TIMEOUT)
+        except ApiError as exc:
+            if exc.status == 404:
+                return []  # an older API, or a document deleted meanwhile: nothing to offer
+            raise
+        questions = _require(data, {"questions": list})["questions"]
+        return [q for q in questions if isinstance(q, dict) and isinstance(q.get("question"), str)]
 
     def search(self, query: str, top_k: int = 5) -> list[Hit]:
         data = _require(self._request("POST", "/search", json={"query": query, "top_k": top_k}), {"hits": list})

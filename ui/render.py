@@ -1,4 +1,5 @@
-"""How one answer looks: its text with each [n] linked to a citation card, the cards, and the not-found notice.
+"""How one answer looks: the short answer first, then the quoted text with each [n] linked to a citation card, the
+cards, and the not-found notice with the closest documents.
 
 Document text is untrusted and always goes through safe_markdown (Markdown, never HTML). The one piece of
 HTML is each card's anchor, an empty element whose id is built from two integers; st.html sanitizes it too.
@@ -10,8 +11,7 @@ from collections.abc import Callable
 from pathlib import PurePath
 
 import streamlit as st
-from catalog import example_question
-from client import Citation, Hit
+from client import Citation, Hit, ShortAnswer
 from safe_markdown import highlighted_passage, linked_answer, md_escape, md_link
 
 UNTITLED = "(không có tiêu đề)"
@@ -70,15 +70,29 @@ def page_style() -> None:
     st.html(CITATION_CSS)
 
 
-def render_answer(msg: dict, turn: int, on_ask: Callable[[str], None]) -> None:
-    """An answer with its citation cards, or a not-found notice with the closest documents to ask about."""
+def short_answer_line(short: ShortAnswer, anchors: dict[int, str]) -> str:
+    """The short answer as a heading, its [n] linked to the citation card it comes from."""
+    marker = short.get("marker")
+    link = f" [\\[{int(marker)}\\]](#{anchors[marker]})" if isinstance(marker, int) and marker in anchors else ""
+    return f"#### {md_escape(str(short.get('text') or ''))}{link}"
+
+
+def render_answer(
+    msg: dict, turn: int, on_ask: Callable[[str], None], question_for: Callable[[str], str | None]
+) -> None:
+    """An answer: its short answer in large type, then the quoted clauses and the citation cards; or a
+    not-found notice with the closest documents, each with a question it answers (`question_for(doc_id)`)."""
     citations: list[Citation] = msg.get("citations") or []
     if not msg.get("found", True):
         # No evidence in the corpus is a normal outcome, not a failure.
         st.info(md_escape(msg["content"]), icon="ℹ️")
-        render_suggestions(msg.get("suggestions") or [], turn, on_ask)
+        render_suggestions(msg.get("suggestions") or [], turn, on_ask, question_for)
         return
     anchors = {int(c["marker"]): anchor_id(turn, c["marker"]) for c in citations if isinstance(c.get("marker"), int)}
+    short = msg.get("short_answer")
+    if isinstance(short, dict) and short.get("text"):
+        st.markdown(short_answer_line(short, anchors))  # type: ignore[arg-type]
+        st.caption("Trích dẫn nguyên văn:")
     st.markdown(linked_answer(msg["content"], anchors))
     if citations:
         st.caption(f"Nguồn trích dẫn ({len(citations)})")
@@ -86,8 +100,11 @@ def render_answer(msg: dict, turn: int, on_ask: Callable[[str], None]) -> None:
             render_citation_card(c, turn)
 
 
-def render_suggestions(suggestions: list[Hit], turn: int, on_ask: Callable[[str], None]) -> None:
-    """The closest documents, one line each, with a button that asks about that document instead."""
+def render_suggestions(
+    suggestions: list[Hit], turn: int, on_ask: Callable[[str], None], question_for: Callable[[str], str | None]
+) -> None:
+    """The closest documents, one line each; where the API has a question the document answers, a button that
+    asks it instead."""
     seen: set[str] = set()
     docs = []
     for hit in suggestions:
@@ -105,10 +122,13 @@ def render_suggestions(suggestions: list[Hit], turn: int, on_ask: Callable[[str]
         if hit.get("publisher"):
             line += f" — {md_escape(str(hit['publisher']))}"
         text.markdown(line)
-        button.button(
-            "Hỏi về tài liệu này",
-            key=f"suggest_{turn}_{i}",
-            on_click=on_ask,
-            args=(example_question(title),),
-            width="stretch",
-        )
+        question = question_for(str(hit.get("doc_id") or ""))
+        if question:
+            button.button(
+                "Hỏi về tài liệu này",
+                key=f"suggest_{turn}_{i}",
+                on_click=on_ask,
+                args=(question,),
+                help=question,
+                width="stretch",
+            )

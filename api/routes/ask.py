@@ -9,7 +9,7 @@ from fastapi.responses import StreamingResponse
 from starlette.concurrency import iterate_in_threadpool
 
 from api.deps import EngineDep
-from api.schemas import AskRequest, AskResponse, CitationOut, HitOut, RequestModels
+from api.schemas import AskRequest, AskResponse, CitationOut, HitOut, RequestModels, ShortAnswerOut
 from retriever.types import Answer, Delta, Reset, StreamEvent
 
 log = logging.getLogger(__name__)
@@ -67,6 +67,7 @@ def _ask_response(answer: Answer) -> AskResponse:
     return AskResponse(
         answer=answer.answer,
         found=answer.found,
+        short_answer=ShortAnswerOut.of(answer.short_answer),
         citations=[CitationOut.of_citation(c) for c in answer.citations],
         suggestions=[HitOut.of(h) for h in answer.suggestions],
         rewritten_question=answer.rewritten_question,

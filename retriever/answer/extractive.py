@@ -1,12 +1,22 @@
-"""Extractive answers: quote the sentences of the retrieved passages that answer the question, cite each one.
+"""Extractive answers: quote the clause of the retrieved passages that answers the question, cite it, and cut the
+short answer out of it.
 
-Nothing is generated, so every claim in an answer is a sentence of a cited passage. When the passages do not
+Nothing is generated, so every claim in an answer is a verbatim span of a cited passage. When the passages do not
 support an answer, the composer says so instead of quoting something loosely related.
 
-How a sentence is chosen: it shares the question's rarer terms, it holds the kind of fact the question asks
-for (a number, a date, a name, a list), and it speaks of the question's year, place and names — itself or in
-the two sentences before it, which often carry the year ("… năm 2021." then "Theo đó, Thanh Hóa xếp thứ 12").
-When the year comes from such a sentence, that sentence is quoted too, so the answer shows what it relies on.
+How the answer is chosen:
+1. Every sentence of the passages is a candidate. It scores for the question's rarer words it shares (the focus
+   noun and the unit counted weigh more: "doanh thu" is not "lượt khách"), for holding the kind of fact asked
+   (a figure, a percentage, an amount, a date in digits or words, a name, a list, the n-th item), for speaking
+   of the question's year, place and names (itself or in the two sentences before it, which often carry the
+   year), and for its meaning: the best candidates are embedded with the engine's own model and their cosine
+   with the question counts (question_similarity below).
+2. The refusal decision reads three figures: the cosine of the best passage, the cosine of the chosen sentence
+   and the share of the question's words it covers; their thresholds are calibrated on held-out documents of
+   public sets (python -m evals.calibrate). A year, place or body the passages never mention is refused outright.
+3. The chosen sentence is cut at clause and list boundaries (clauses.py) around the clause that answers; the
+   short answer (spans.py) is the least span of it that answers. Reasons and ways ("vì sao", "như thế nào") keep
+   whole sentences and have no short answer.
 """
 from __future__ import annotations
 
@@ -15,23 +25,34 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 
+import numpy as np
+
+from retriever.answer.clauses import SHORT_SENTENCE, Piece, choose_window, clause_pieces, list_items
 from retriever.answer.question import (
+    NUMERIC_KINDS,
+    SENTENCE_KINDS,
     STOP_WORDS,
     STOP_WORDS_FOLDED,
-    capitalized_names,
-    person_names,
+    QuestionInfo,
+    analyse,
+    document_years,
     question_entities,
     question_offices,
-    question_type,
 )
+from retriever.answer.spans import Asked, short_span, typed_spans
+from retriever.embed.base import Embedder
+from retriever.text.diacritics import restore_diacritics
 from retriever.text.normalize import fold, has_diacritics, normalize
 from retriever.text.places import find_places, place_names
 from retriever.text.sentences import sentence_spans, underthesea_tools
-from retriever.types import Answer, Citation, Hit
+from retriever.text.tokens import expand_abbreviations, spell_out
+from retriever.types import Answer, Citation, Hit, ShortAnswer
 
 NOT_FOUND = "Xin lỗi, các tài liệu hiện có không chứa thông tin để trả lời câu hỏi này."
-NOT_FOUND_WITH_SUGGESTIONS = NOT_FOUND + " Các tài liệu gần nhất với câu hỏi: {titles}."
+# The closest documents come back as `suggestions`, which a reader sees listed once, below this notice.
+NOT_FOUND_WITH_SUGGESTIONS = NOT_FOUND + " Bạn có thể xem các tài liệu gần nhất với câu hỏi dưới đây."
 
 _WORD = re.compile(r"\w+")
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
@@ -39,14 +60,34 @@ _YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 _COMPARED_YEAR = re.compile(r"(?:so với|cùng kỳ)(?: cùng kỳ)?(?: năm)? ((?:19|20)\d{2})")
 _COMPARED_YEAR_FOLDED = re.compile(fold(_COMPARED_YEAR.pattern))
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
-# Day-month(-year) "23-9-2021", month/year "8/2002", a year or a range of years, "tháng 8". Not "12/63" (a rank).
-_DAY_MONTH = r"(?:3[01]|[12]\d|0?[1-9])\s*[-/.]\s*(?:1[0-2]|0?[1-9])(?:\s*[-/.]\s*(?:19|20)?\d{2})?"
-_DATE = re.compile(
-    rf"(?<![\d.,/]){_DAY_MONTH}(?!\d)(?![.,/]\d)|(?<!\d)(?:1[0-2]|0?[1-9])/(?:19|20)\d{{2}}(?!\d)"
-    r"|(?<!\d)(?:19|20)\d{2}(?!\d)|\btháng \d{1,2}\b"
-)
 _LIST_MARK = re.compile(r"[:;]|\b(?:gồm|bao gồm|như)\b")
 _DEFINITION_MARK = re.compile(r"[:“\"]|\b(?:là|gồm|bao gồm|nhằm|tức là)\b")
+# A clause that announces what follows its colon ("… các trường hợp sau:", "… như sau:", "Trong đó:").
+_ANNOUNCES = re.compile(r"\b(?:sau|sau đây|như sau|dưới đây|gồm|bao gồm|gồm có|cụ thể|trong đó)\s*$", re.IGNORECASE)
+_REASON_MARK = re.compile(r"\b(?:vì|do|bởi|nhằm|để|nên|nguyên nhân|lý do)\b")
+# Kinds whose answer must hold a span of that kind: a sentence without a figure cannot answer "bao nhiêu".
+_STRICT_KINDS = NUMERIC_KINDS | {"date", "person"}
+# Kinds whose answer is a span spans.typed_spans finds (a figure, a date, a name, a place).
+_TYPED_KINDS = NUMERIC_KINDS | {"date", "person", "who", "place"}
+# The focus noun and the unit a count is asked in weigh this much more than other question words, and a
+# sentence that says them scores FOCUS_BONUS more.
+FOCUS_BOOST = 1.5
+FOCUS_BONUS = 0.2
+KIND_WEIGHT = 0.35
+FIRST_HIT_BONUS, RANK_PENALTY = 0.2, 0.05
+# An answer that is a clause, a condition or a definition quotes its sentence whole up to this many characters,
+# a longer one from its best clause on, up to as many.
+LONG_SENTENCE = 220
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """The refusal decision, as calibrated (evals/calibrate.py; the settings' defaults are these)."""
+
+    min_dense_score: float = 0.87  # cosine of the best passage
+    min_coverage: float = 0.0  # share of the question's word weight the chosen sentence (and context) covers
+    min_sentence_score: float = 0.0  # cosine of the chosen sentence; applies only when sentences are embedded
+
 
 def _similarity(hit: Hit) -> float:
     """How close a passage is to the question as a cosine; hybrid search ranks by a fused score instead."""
@@ -65,6 +106,17 @@ def _terms(text: str, folded: bool) -> set[str]:
     terms = {w for w in words if w not in stop}
     terms.update(f"{a} {b}" for a, b in zip(words, words[1:]) if a not in stop and b not in stop)
     return terms
+
+
+@lru_cache(maxsize=1 << 14)  # the same sentences come back for question after question
+def _cached_terms(text: str, folded: bool) -> frozenset[str]:
+    spelled = spell_out(text)
+    return frozenset(_terms(text, folded) | (_terms(spelled, folded) if spelled != text else set()))
+
+
+def _text_terms(text: str, folded: bool) -> set[str]:
+    """Terms of the text as written and with its abbreviations spelled out, so "TT&TT" meets its full name."""
+    return set(_cached_terms(text, folded))
 
 
 def _word_bigrams(question: str) -> set[str]:
@@ -92,16 +144,21 @@ def _contains(flat_haystack: str, flat_needle: str) -> bool:
     return bool(flat_needle) and re.search(rf"(?<!\w){re.escape(flat_needle)}(?!\w)", flat_haystack) is not None
 
 
+def _contains_any(haystacks: tuple[str, ...], needles: tuple[str, ...]) -> bool:
+    return any(_contains(h, n) for h in haystacks for n in needles)
+
+
 @dataclass
 class _Sentence:
     hit_index: int
     start: int
     end: int
     text: str
-    key: str  # _flat of the text lower-cased, or folded when the question has no diacritics
+    keys: tuple[str, ...]  # _flat of the text as written and spelled out, lower-cased or folded
     terms: set[str]
     years: set[str]  # the years it reports on: compared-with years ("so với năm 2020") left out
     places: set[str]  # the provinces it names
+    is_title: bool  # the document's title line, which the first passage opens with
 
 
 @dataclass
@@ -110,118 +167,200 @@ class _Candidate:
 
     focus: _Sentence
     context: list[_Sentence]  # nearest first
-    title_key: str
+    title_keys: tuple[str, ...]
     title_terms: set[str]
     score: float = 0.0
     coverage: float = 0.0  # share of the question's term weight found in the sentence, its context and title
     kind_match: float = 0.0
+    semantic: float | None = None  # cosine of the question and the sentence, when it was embedded
     year_source: _Sentence | None = None  # the context sentence that names the question's year
     years_ok: bool = True
     entities_ok: bool = True
 
-    @property
-    def sentences(self) -> list[_Sentence]:
-        return [self.year_source, self.focus] if self.year_source else [self.focus]
-
 
 @dataclass
 class _Question:
-    folded: bool
-    kind: str
+    info: QuestionInfo
     terms: set[str]
     word_bigrams: set[str]  # bigrams that are one word; all of them when the question has no diacritics
     numbers: set[str]
     years: set[str]
-    entities: list[str] = field(default_factory=list)  # as keys (see key)
+    entities: list[tuple[str, ...]] = field(default_factory=list)  # each as keys: as written, spelled out
     offices: list[str] = field(default_factory=list)  # "giám đốc", "thứ trưởng": the office a person holds
     places: set[str] = field(default_factory=set)  # the provinces it names, canonical
+    boosted: set[str] = field(default_factory=set)  # terms of the focus noun and the units
+    focus_keys: list[str] = field(default_factory=list)  # the focus noun and the units, as keys
+
+    @property
+    def folded(self) -> bool:
+        return self.info.folded
+
+    @property
+    def kind(self) -> str:
+        return self.info.kind
 
     def key(self, text: str) -> str:
         """The form names are matched in: words only, lower-cased, folded when the question has no diacritics."""
         return _flat(fold(text) if self.folded else text.lower())
 
+    def keys(self, text: str) -> tuple[str, ...]:
+        """key() of the text as written and with its abbreviations spelled out."""
+        spelled = spell_out(text)
+        return (self.key(text), self.key(spelled)) if spelled != text else (self.key(text),)
 
-def _kind_match(q: _Question, sentence: str) -> float:
-    """How well a sentence holds the kind of fact the question asks for.
+    def asked(self) -> Asked:
+        return Asked(self.info, self.numbers, [k for e in self.entities for k in e], self.offices)
+
+
+@dataclass
+class Draft:
+    """Everything the answerer found before the refusal decision: what calibration re-decides cheaply."""
+
+    question: _Question | None
+    hits: list[Hit]
+    candidates: list[_Candidate] = field(default_factory=list)
+    best_similarity: float = 0.0  # cosine of the best passage
+    refusal: str | None = None  # a reason that holds whatever the thresholds: no hits, a name no passage has
+
+    @property
+    def best(self) -> _Candidate | None:
+        return self.candidates[0] if self.candidates else None
+
+
+def _kind_match(q: _Question, sentence: _Sentence, text: str) -> float:
+    """How well a sentence holds the kind of fact the question asks for (spans.py finds the spans).
 
     Numbers already in the question ("11 tháng năm 2022") are not an answer to it.
     """
-    if q.kind == "number":
-        # Dates and years are not the count or rank asked for.
-        found = {m.group(0) for m in _NUMBER.finditer(_DATE.sub(" ", sentence))} - q.numbers
-        return 1.0 if found else 0.0
-    if q.kind == "date":
-        return 1.0 if {m.group(0) for m in _DATE.finditer(sentence)} - q.numbers else 0.0
-    if q.kind == "person":
+    kind = q.kind
+    if kind in NUMERIC_KINDS or kind in ("date", "who", "place"):
+        spans = typed_spans(q.asked(), text, sentence.start, sentence.end)
+        best = max((fit for _, _, fit in spans), default=0.0)
+        if kind in ("who", "place"):
+            return 1.0 if best else 0.3
+        return best
+    if kind == "person":
         # The office asked about must be the one the sentence names: a Thứ trưởng is no answer to "Giám đốc".
-        lowered = sentence.lower() if not q.folded else fold(sentence)
+        lowered = sentence.text.lower() if not q.folded else fold(sentence.text)
         if any(office not in lowered for office in q.offices):
             return 0.0
-        return 1.0 if [n for n in person_names(sentence) if all(e not in q.key(n) for e in q.entities)] else 0.0
-    if q.kind == "who":
-        new = [n for n in capitalized_names(sentence) if all(e not in q.key(n) for e in q.entities)]
-        return 1.0 if new else 0.3
-    if q.kind == "list":
-        return 1.0 if _LIST_MARK.search(sentence) or sentence.count(",") >= 2 else 0.3
-    if q.kind == "definition":
-        return 1.0 if _DEFINITION_MARK.search(sentence) else 0.3
+        return 1.0 if typed_spans(q.asked(), text, sentence.start, sentence.end) else 0.0
+    if kind == "list":
+        return 1.0 if _LIST_MARK.search(sentence.text) or sentence.text.count(",") >= 2 else 0.3
+    if kind == "ordinal":
+        assert q.info.ordinal is not None
+        noun, n = q.info.ordinal
+        items = list_items(text, sentence.start, sentence.end)
+        return 1.0 if len(items) >= n and q.key(noun) in sentence.keys[0] else 0.2
+    if kind == "definition":
+        # "Mục tiêu … là gì" asks for content rather than a definition: the mark is a hint, not a requirement.
+        return 1.0 if _DEFINITION_MARK.search(sentence.text) else 0.6
+    if kind == "reason":
+        return 1.0 if _REASON_MARK.search(sentence.text.lower()) else 0.4
     return 0.5
 
 
 class ExtractiveAnswerer:
-    """Picks at most `max_sentences` sentences from the hits and cites the passage of each with [n]."""
+    """Picks the clause that answers from the hits, cites its passage with [n] and cuts the short answer out of it.
+
+    With an `embedder` (the engine's query embedder), the best `semantic_candidates` sentences by words are also
+    scored by meaning, `semantic_weight` per unit of cosine below the best one; without one, by words alone.
+    """
 
     def __init__(
         self,
         max_sentences: int = 3,
-        min_dense_score: float = 0.83,
-        min_coverage: float = 0.45,
+        min_dense_score: float = Thresholds.min_dense_score,
+        min_coverage: float = Thresholds.min_coverage,
         context_sentences: int = 2,
+        embedder: Embedder | None = None,
+        min_sentence_score: float = Thresholds.min_sentence_score,
+        semantic_candidates: int = 4,
+        semantic_weight: float = 8.0,
     ):
         self.max_sentences = max_sentences
-        self.min_dense_score = min_dense_score
-        self.min_coverage = min_coverage
+        self.thresholds = Thresholds(min_dense_score, min_coverage, min_sentence_score)
         self.context_sentences = context_sentences
+        self.embedder = embedder
+        self.semantic_candidates = semantic_candidates
+        self.semantic_weight = semantic_weight
+
+    @property
+    def min_dense_score(self) -> float:
+        return self.thresholds.min_dense_score
 
     def answer(self, question: str, hits: list[Hit]) -> Answer:
+        return self.decide(self.draft(question, hits))
+
+    def draft(self, question: str, hits: list[Hit]) -> Draft:
+        """Question analysed, candidates scored; the refusal decision is decide()'s."""
         question = normalize(question)
-        if not hits or max(_similarity(h) for h in hits) < self.min_dense_score:
-            return self._not_found(hits)
+        if not hits:
+            return Draft(None, hits, refusal="no passages")
+        best_similarity = max(_similarity(h) for h in hits)
         q = self._question(question)
         if not q.terms:
-            return self._not_found(hits)
-        evidence = " ".join(q.key(h.title + " " + h.text) for h in hits)
-        if any(not _contains(evidence, e) for e in q.entities):
-            return self._not_found(hits)  # a place or body no passage mentions: the corpus cannot answer
+            return Draft(q, hits, best_similarity=best_similarity, refusal="no content words")
+        evidence = (" ".join(q.key(h.title + " " + h.text) for h in hits),
+                    " ".join(q.key(spell_out(h.title + " " + h.text)) for h in hits))
+        if any(not _contains_any(evidence, e) for e in q.entities):
+            # A place or body no passage mentions: the corpus cannot answer.
+            return Draft(q, hits, best_similarity=best_similarity, refusal="a name no passage mentions")
         candidates = self._score(q, hits)
-        if q.kind in ("number", "date", "person"):
+        if q.kind in _STRICT_KINDS:
             # A sentence without a number, a date or a name cannot answer "bao nhiêu", "khi nào" or "ai là
             # Giám đốc", however close it is.
             candidates = [c for c in candidates if c.kind_match > 0]
-        if not candidates or not self._answers(candidates[0]):
-            return self._not_found(hits)
-        return self._compose(self._choose(q, candidates), hits)
+        if candidates and self.embedder is not None:
+            self._add_semantic(question, candidates, hits)
+        if not candidates:
+            return Draft(q, hits, best_similarity=best_similarity, refusal="no sentence of the kind asked")
+        return Draft(q, hits, candidates, best_similarity)
 
-    def _answers(self, c: _Candidate) -> bool:
-        """Whether a sentence is an answer rather than the nearest text: it covers enough of the question and
-        speaks of its year and names."""
-        return c.coverage >= self.min_coverage and c.years_ok and c.entities_ok
+    def refuses(self, draft: Draft, thresholds: Thresholds | None = None) -> bool:
+        """Whether the draft falls short of the thresholds (the answerer's own unless given)."""
+        t = thresholds or self.thresholds
+        best = draft.best
+        return bool(draft.refusal) or best is None or draft.best_similarity < t.min_dense_score or not self._answers(
+            best, t
+        )
+
+    def decide(self, draft: Draft, thresholds: Thresholds | None = None) -> Answer:
+        """The answer of a draft, or a refusal when it falls short of the thresholds."""
+        if self.refuses(draft, thresholds):
+            return self._not_found(draft.hits)
+        assert draft.question is not None
+        t = thresholds or self.thresholds
+        return self._compose(draft.question, self._choose(draft.question, draft.candidates, t), draft.hits)
+
+    @staticmethod
+    def _answers(c: _Candidate, t: Thresholds) -> bool:
+        """Whether a sentence is an answer rather than the nearest text: it covers enough of the question, is
+        close enough in meaning and speaks of its year and names."""
+        close = c.semantic is None or c.semantic >= t.min_sentence_score
+        return c.coverage >= t.min_coverage and close and c.years_ok and c.entities_ok
 
     def _question(self, question: str) -> _Question:
-        folded = not has_diacritics(question)
-        terms = _terms(question, folded)
+        info = analyse(question)
+        folded = info.folded
+        spelled = spell_out(question)
+        terms = _terms(spelled, folded)
         compared = _COMPARED_YEAR_FOLDED.findall(fold(question)) if folded else _COMPARED_YEAR.findall(question)
-        return _Question(
-            folded=folded,
-            kind=question_type(question),
+        q = _Question(
+            info=info,
             terms=terms,
-            word_bigrams={t for t in terms if " " in t} if folded else _word_bigrams(question),
+            word_bigrams={t for t in terms if " " in t} if folded else _word_bigrams(spelled),
             numbers={m.group(0) for m in _NUMBER.finditer(question)},
-            years=set(_YEAR.findall(question)) - set(compared),
-            entities=[_flat(fold(e) if folded else e.lower()) for e in question_entities(question)],
+            years=set(_YEAR.findall(question)) - set(compared) - document_years(question),
             places=set(place_names(question)),
             offices=question_offices(question),
         )
+        q.entities = [q.keys(e) for e in question_entities(question)]
+        q.focus_keys = [q.key(spell_out(p)) for p in info.focus + info.units if q.key(p)]
+        # Bigrams only ("doanh thu", "lượt khách"), unless the phrase is one syllable: "số" of "bộ chỉ số" says little.
+        phrases = [_terms(spell_out(p), folded) for p in info.focus + info.units]
+        q.boosted = {t for ts in phrases for t in ts if " " in t or len(ts) == 1} & terms
+        return q
 
     def _sentences(self, q: _Question, hits: list[Hit]) -> list[list[_Sentence]]:
         out = []
@@ -229,11 +368,14 @@ class ExtractiveAnswerer:
             sentences = []
             # Passage text is normalized at ingest, so these offsets are offsets in hit.text.
             places = find_places(hit.text)
+            title_key = q.key(hit.title)
             for a, b in sentence_spans(hit.text):
                 text = hit.text[a:b]
                 years = set(_YEAR.findall(text)) - set(_COMPARED_YEAR.findall(text))
                 named = {name for start, _, name in places if a <= start < b}
-                sentences.append(_Sentence(i, a, b, text, q.key(text), _terms(text, q.folded), years, named))
+                keys = q.keys(text)
+                is_title = a == 0 and keys[0] == title_key
+                sentences.append(_Sentence(i, a, b, text, keys, _text_terms(text, q.folded), years, named, is_title))
             out.append(sentences)
         return out
 
@@ -244,9 +386,9 @@ class ExtractiveAnswerer:
         candidates = [
             _Candidate(
                 s,
-                context=sentences[max(0, j - self.context_sentences) : j][::-1],
-                title_key=q.key(hits[i].title),
-                title_terms=_terms(hits[i].title, q.folded),
+                context=[c for c in sentences[max(0, j - self.context_sentences) : j][::-1] if not c.is_title],
+                title_keys=q.keys(hits[i].title),
+                title_terms=_text_terms(hits[i].title, q.folded),
             )
             for i, sentences in enumerate(per_hit)
             for j, s in enumerate(sentences)
@@ -259,16 +401,19 @@ class ExtractiveAnswerer:
         n = len(candidates)
         df = Counter(t for c in candidates for t in c.focus.terms)
         terms = {t for t in q.terms if df[t] or " " not in t or t in q.word_bigrams}
-        weight = {t: math.log((n + 1) / (0.5 + df[t])) for t in terms}
-        total = sum(weight.values()) or 1.0
-        passage_keys = [q.key(h.title + " " + h.text) for h in hits]
+        weight = {t: math.log((n + 1) / (0.5 + df[t])) * (FOCUS_BOOST if t in q.boosted else 1.0) for t in terms}
+        # "Hồ sơ gồm những giấy tờ nào?": the answer lists the papers without saying "giấy tờ"; what the
+        # question asks for is no word the answer must cover.
+        category = _terms(q.info.category, q.folded) if q.info.category else set()
+        total = sum(w for t, w in weight.items() if t not in category or df[t]) or 1.0
+        passage_keys = [q.keys(h.title + " " + h.text) for h in hits]
         # A name every passage mentions ("Thanh Hóa" over articles about Thanh Hóa) tells no passage from another;
         # its words would outweigh what the question asks about it, so ranking leaves them out.
-        everywhere = [e for e in q.entities if all(_contains(k, e) for k in passage_keys)]
-        name_terms = set().union(*(_terms(e, q.folded) for e in everywhere)) if everywhere else set()
+        everywhere = [e for e in q.entities if all(_contains_any(k, e) for k in passage_keys)]
+        name_terms = set().union(*(_terms(e[-1], q.folded) for e in everywhere)) if everywhere else set()
         topic = {t: w for t, w in weight.items() if df[t] and t not in name_terms}
         present = sum(topic.values()) or 1.0
-        entity_share = {e: sum(_contains(c.focus.key, e) for c in candidates) / n for e in q.entities}
+        entity_share = {e: sum(_contains_any(c.focus.keys, e) for c in candidates) / n for e in q.entities}
         best_similarity = max(_similarity(h) for h in hits)
 
         for c in candidates:
@@ -277,28 +422,53 @@ class ExtractiveAnswerer:
             title = c.title_terms & weight.keys()
             # The title speaks for the whole document, so it vouches for a sentence less than its neighbours.
             c.coverage = (sum(weight[t] for t in own | near) + 0.5 * sum(weight[t] for t in title - own - near)) / total
-            c.kind_match = _kind_match(q, c.focus.text)
+            c.kind_match = _kind_match(q, c.focus, hits[c.focus.hit_index].text)
             # Ranking counts only terms some sentence has; context counts half, the answer is in the focus.
             overlap = (
                 sum(topic.get(t, 0.0) for t in own) + 0.5 * sum(topic.get(t, 0.0) for t in (near | title) - own)
             ) / present
-            score = overlap + 0.25 * c.kind_match
+            score = overlap + KIND_WEIGHT * c.kind_match
+            score += FOCUS_BONUS * sum(_contains(c.focus.keys[-1], f) for f in q.focus_keys)
             score -= 0.5 * max(0.0, best_similarity - _similarity(hits[c.focus.hit_index]))
+            # Search's order says more than the cosine alone (hybrid ranks the gold passage first more often).
+            score += FIRST_HIT_BONUS if c.focus.hit_index == 0 else -RANK_PENALTY * c.focus.hit_index
             score += self._year_fit(q, c)
+            if c.focus.is_title:
+                score -= 0.2  # a headline announces what the sentences below it say
             if q.places and c.focus.places and not q.places & (c.focus.places | _places_of(c.context)):
                 score -= 0.3  # "Thanh Hóa xếp thứ 12" is no answer about Hà Tĩnh
                 c.entities_ok = False
             for e in q.entities:
-                if _contains(c.focus.key, e):
+                if _contains_any(c.focus.keys, e):
                     score += 0.3 * (1 - entity_share[e])  # a name most sentences share tells nothing
-                elif _contains(c.title_key, e) or any(_contains(s.key, e) for s in c.context):
+                elif _contains_any(c.title_keys, e) or any(_contains_any(s.keys, e) for s in c.context):
                     score += 0.15 * (1 - entity_share[e])  # the sentence speaks within that place's scope
-                elif not _contains(passage_keys[c.focus.hit_index], e):
+                elif not _contains_any(passage_keys[c.focus.hit_index], e):
                     score -= 0.25  # the passage is about another place or body
                     c.entities_ok = False
             c.score = score
-        candidates.sort(key=lambda c: c.score, reverse=True)
+        candidates.sort(key=_rank, reverse=True)
         return candidates
+
+    def _add_semantic(self, question: str, candidates: list[_Candidate], hits: list[Hit]) -> None:
+        """Embeds the question and the best candidates by words, in one batch, and adds their cosine to the
+        score relative to the closest one; candidates not embedded count as the farthest embedded one."""
+        assert self.embedder is not None
+        top = candidates[: self.semantic_candidates]
+        if not has_diacritics(question):
+            # The model reads unaccented Vietnamese poorly: the accents the passages give the words, as hybrid
+            # search does before embedding a query.
+            question = restore_diacritics(question, [h.text for h in hits])
+        # The question as the dense search embedded it, so its vector is usually the one search just computed.
+        query = self.embedder.embed_queries([expand_abbreviations(question)])[0]
+        vectors = self.embedder.embed_passages([c.focus.text for c in top])
+        cosines = np.asarray(vectors, dtype=np.float32) @ np.asarray(query, dtype=np.float32)
+        for c, cosine in zip(top, cosines):
+            c.semantic = float(cosine)
+        best, worst = float(cosines.max()), float(cosines.min())
+        for c in candidates:
+            c.score += self.semantic_weight * ((c.semantic if c.semantic is not None else worst) - best)
+        candidates.sort(key=_rank, reverse=True)
 
     @staticmethod
     def _year_fit(q: _Question, c: _Candidate) -> float:
@@ -313,59 +483,140 @@ class ExtractiveAnswerer:
                 return 0.1
             if s.years:
                 break  # a nearer sentence moved on to another year
-        if q.years & set(_YEAR.findall(c.title_key)):
+        if q.years & set(_YEAR.findall(" ".join(c.title_keys))):
             return 0.05
         c.years_ok = False
         return -0.3 if c.focus.years or any(s.years for s in c.context) else -0.1
 
-    def _choose(self, q: _Question, candidates: list[_Candidate]) -> list[_Candidate]:
-        """The best candidate, then others nearly as good that also answer, up to max_sentences sentences."""
+    def _choose(self, q: _Question, candidates: list[_Candidate], t: Thresholds) -> list[_Candidate]:
+        """The best candidate; with it, for "bao nhiêu X và bao nhiêu Y", the best one for each unit it lacks."""
         best = candidates[0]
         chosen = [best]
-        used = len(best.sentences)
-        for c in candidates[1:]:
-            if c.score < 0.8 * best.score or used >= self.max_sentences:
-                break
-            if used + len(c.sentences) > self.max_sentences or not self._answers(c):
+        if len(q.info.units) < 2:
+            return chosen
+        for unit in q.info.units:
+            key = q.key(unit)
+            if any(_contains(k.focus.keys[0], key) for k in chosen) or len(chosen) >= self.max_sentences:
                 continue
-            if q.kind in ("number", "date", "person", "who") and c.kind_match < best.kind_match:
-                continue
-            if any(self._repeats(s, o) for s in c.sentences for k in chosen for o in k.sentences):
-                continue
-            chosen.append(c)
-            used += len(c.sentences)
+            for c in candidates[1:]:
+                if _contains(c.focus.keys[0], key) and self._answers(c, t) and c.kind_match > 0:
+                    chosen.append(c)
+                    break
         return chosen
 
-    @staticmethod
-    def _repeats(a: _Sentence, b: _Sentence) -> bool:
-        """The same sentence, from the same passage or another one that overlaps it, or nearly the same words."""
-        if a.hit_index == b.hit_index and a.start < b.end and b.start < a.end:
-            return True
-        if a.key == b.key:
-            return True
-        # One sentence restating the other ("Tỉnh Thanh Hóa xây dựng Đề án …" inside a longer one) repeats it.
-        shorter = min(len(a.terms), len(b.terms))
-        return shorter > 0 and len(a.terms & b.terms) / shorter >= 0.8
+    def _clause(self, q: _Question, c: _Candidate, text: str) -> tuple[tuple[int, int], tuple[int, int] | None]:
+        """The span of text to quote for a candidate, and the short answer inside it."""
+        s = c.focus
+        sentence = (s.start, s.end)
+        asked = q.asked()
+        kind = q.kind
+        if kind in SENTENCE_KINDS:
+            return sentence, None
+        if kind == "ordinal":
+            short = short_span(asked, text, s.start, s.end)
+            return (short or sentence), short
+        pieces, needs, verbs = clause_pieces(text, s.start, s.end)
+        if len(pieces) <= 1:
+            return sentence, short_span(asked, text, s.start, s.end)
+        # The question's years and names scope the sentence, already checked; which clause answers is told by
+        # its other words ("chỉ số Thể chế số", not "Hà Tĩnh năm 2021", in a sentence about both indexes).
+        scope = set().union(*(_terms(y, q.folded) for y in q.years), *(_terms(e[0], q.folded) for e in q.entities))
+        terms = [(_text_terms(text[p.start : p.end], q.folded) & q.terms) - scope for p in pieces]
+        weights = self._piece_weights(q, pieces, terms)
+        typed = kind in _TYPED_KINDS
+        fits = [
+            max((fit for _, _, fit in typed_spans(asked, text, p.start, p.end)), default=0.0) if typed else 0.0
+            for p in pieces
+        ]
+        # The piece with the best-fitting span (a figure in the unit asked for beats any figure), then the one
+        # saying most of the question.
+        anchor = max(range(len(pieces)), key=lambda i: (round(fits[i], 2), weights[i]))
+        gains = []
+        for i in range(len(pieces)):
+            inside = set().union(*terms[i + 1 : anchor + 1]) if i < anchor else set()
+            gains.append(sum(self._weight_of(q, t) for t in terms[i] - inside if t in q.boosted or " " in t))
+        rivals = [f > 0 for f in fits]
+        verbless = not verbs[anchor]
+        first, last = choose_window(pieces, anchor, gains, rivals, needs, verbless)
+        if len(q.info.units) >= 2:
+            # Every unit asked for inside the window: "4 nhiệm vụ và 7 giải pháp" may sit in two pieces.
+            holding = [
+                i for i, p in enumerate(pieces) if any(q.key(u) in q.key(text[p.start : p.end]) for u in q.info.units)
+            ]
+            if holding:
+                first, last = min(first, *holding), max(last, *holding)
+        while _ANNOUNCES.search(text[pieces[last].start : pieces[last].end]) and last + 1 < len(pieces) and (
+            pieces[last + 1].separator == ":"
+        ):
+            # "… theo các nguyên tắc sau: Kết quả đối sánh …": what is announced is the answer.
+            anchor = last = last + 1
+        window = (pieces[first].start, pieces[last].end)
+        if kind == "list":
+            # The items follow the piece that announces them, to the end of the enumeration; without a head
+            # ("gồm", ":"), the clauses after it are the items.
+            items = list_items(text, pieces[anchor].start, s.end) or list_items(text, s.start, s.end)
+            short = (items[0][0], items[-1][1]) if items else None
+            window = (window[0], max(window[1], short[1] if short else s.end))
+        else:
+            short = None if len(q.info.units) >= 2 else short_span(asked, text, pieces[anchor].start, pieces[anchor].end)
+            short = short or short_span(asked, text, *window)
+        if not typed and kind != "list":
+            # A clause, a condition or a definition: its extent is not known from its kind, so the sentence is
+            # quoted whole unless long; a long one from the clause that says most of the question on, since
+            # what it asks about follows its words.
+            if s.end - s.start <= LONG_SENTENCE:
+                window = sentence
+            else:
+                while last + 1 < len(pieces) and pieces[last + 1].end - window[0] <= LONG_SENTENCE:
+                    last += 1
+                window = (window[0], max(window[1], pieces[last].end))
+        if s.end - s.start <= SHORT_SENTENCE:
+            window = sentence  # too short to be worth cutting
+        return window, short
 
-    def _compose(self, chosen: list[_Candidate], hits: list[Hit]) -> Answer:
-        """Each quoted sentence is followed by the [n] of its passage; one citation per passage, carrying every
-        span quoted from it. Sentences of one passage are read in their order in the passage."""
-        groups: dict[int, list[_Sentence]] = {}
-        for c in chosen:
-            for s in c.sentences:
-                group = groups.setdefault(s.hit_index, [])
-                if all(s.start != o.start for o in group):
-                    group.append(s)
+    @staticmethod
+    def _weight_of(q: _Question, term: str) -> float:
+        return FOCUS_BOOST if term in q.boosted else 1.0
+
+    def _piece_weights(self, q: _Question, pieces: list[Piece], terms: list[set[str]]) -> list[float]:
+        """How much of the question each piece says; a term every piece has tells none from another."""
+        df = Counter(t for ts in terms for t in ts)
+        n = len(pieces)
+        return [sum(math.log((n + 1) / (0.5 + df[t])) * self._weight_of(q, t) for t in ts) for ts in terms]
+
+    def _compose(self, q: _Question, chosen: list[_Candidate], hits: list[Hit]) -> Answer:
+        """Each quoted clause is followed by the [n] of its passage; one citation per passage, highlighting every
+        span quoted from it and the sentence that names the question's year. Clauses are read in the order
+        chosen: the one that answers first."""
+        markers: dict[int, int] = {}
+        quoted: dict[int, list[tuple[int, int]]] = {}
+        support: dict[int, list[tuple[int, int]]] = {}
         parts: list[str] = []
+        short_answer = None
+        for c in chosen:
+            hit_index = c.focus.hit_index
+            text = hits[hit_index].text
+            (start, end), short = self._clause(q, c, text)
+            if any(a < end and start < b for a, b in quoted.get(hit_index, [])):
+                continue
+            marker = markers.setdefault(hit_index, len(markers) + 1)
+            quoted.setdefault(hit_index, []).append((start, end))
+            if c.year_source is not None:
+                support.setdefault(hit_index, []).append((c.year_source.start, c.year_source.end))
+            parts.append(f"{text[start:end]} [{marker}]")
+            if short_answer is None and short is not None:
+                a, b = short
+                short_answer = ShortAnswer(text[a:b], marker, a, b)
         citations: list[Citation] = []
-        for marker, (hit_index, sentences) in enumerate(groups.items(), start=1):
-            sentences.sort(key=lambda s: s.start)
-            parts.extend(f"{s.text} [{marker}]" for s in sentences)
+        for hit_index, marker in markers.items():
             hit = hits[hit_index]
-            spans = _merge_spans(hit.text, [(s.start, s.end) for s in sentences])
-            start, end = spans[0]
-            citations.append(Citation(hit, marker, hit.text[start:end], start, end, highlights=spans))
-        return Answer(answer=" ".join(parts), found=True, citations=citations)
+            start, end = quoted[hit_index][0]
+            spans = _merge_spans(hit.text, quoted[hit_index] + support.get(hit_index, []))
+            # The quote comes first among the highlights: it is what the answer says.
+            first = next(s for s in spans if s[0] <= start and end <= s[1])
+            highlights = [first] + [s for s in spans if s != first]
+            citations.append(Citation(hit, marker, hit.text[first[0] : first[1]], first[0], first[1], highlights))
+        return Answer(answer=" ".join(parts), found=True, citations=citations, short_answer=short_answer)
 
     def _not_found(self, hits: list[Hit]) -> Answer:
         suggestions: list[Hit] = []
@@ -374,9 +625,13 @@ class ExtractiveAnswerer:
                 suggestions.append(h)
         suggestions = suggestions[:3]
         if suggestions:
-            titles = "; ".join(f"«{h.title}»" for h in suggestions)
-            return Answer(NOT_FOUND_WITH_SUGGESTIONS.format(titles=titles), found=False, suggestions=suggestions)
+            return Answer(NOT_FOUND_WITH_SUGGESTIONS, found=False, suggestions=suggestions)
         return Answer(NOT_FOUND, found=False)
+
+
+def _rank(c: _Candidate) -> tuple[bool, float]:
+    """A sentence of another year or place never outranks one that speaks of the question's."""
+    return c.years_ok and c.entities_ok, c.score
 
 
 def _places_of(sentences: list[_Sentence]) -> set[str]:
@@ -384,10 +639,10 @@ def _places_of(sentences: list[_Sentence]) -> set[str]:
 
 
 def _merge_spans(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Sorted spans, with spans that only whitespace separates joined into one."""
+    """Sorted spans, with spans that overlap or that only whitespace separates joined into one."""
     merged: list[tuple[int, int]] = []
     for start, end in sorted(spans):
-        if merged and not text[merged[-1][1] : start].strip():
+        if merged and (start <= merged[-1][1] or not text[merged[-1][1] : start].strip()):
             merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
         else:
             merged.append((start, end))
@@ -395,6 +650,7 @@ def _merge_spans(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int
 
 
 def answer_pieces(answer: Answer) -> Iterator[str]:
-    """The answer text in the pieces a stream sends: one quoted sentence with its marker at a time."""
+    """The answer text in the pieces a stream sends: one quoted clause with its marker at a time."""
     for piece in re.findall(r".+?\[\d+\](?:\s+|$)|.+$", answer.answer, flags=re.S):
         yield piece
+

@@ -5,7 +5,8 @@ cites them as [n]. What comes back is checked before anyone relies on it: marker
 removed, the rest renumbered 1..N in order of use, and each citation highlights the passage sentence closest
 to what the answer says with it. An answer with no valid marker, a server error or a timeout falls back to the
 extractive answer. Refusals stay with the extractive answerer, whose decision is calibrated
-(python -m evals.calibrate); the model is asked only when it found an answer.
+(python -m evals.calibrate); the model is asked only when it found an answer. The extractive short answer is kept
+only where the generated answer states it and cites its passage (with_short_answer).
 """
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 from retriever.answer.extractive import answer_pieces
 from retriever.text.normalize import fold
 from retriever.text.sentences import sentence_spans
-from retriever.types import Answer, Citation, Delta, Hit, Reset, StreamEvent
+from retriever.types import Answer, Citation, Delta, Hit, Reset, ShortAnswer, StreamEvent
 
 if TYPE_CHECKING:
     from langchain_core.language_models.chat_models import BaseChatModel
@@ -202,7 +203,8 @@ class LLMAnswerer:
             return fallback
         checker = MarkerFilter(len(hits))
         text = (checker.feed(_text_of(reply.content)) + checker.finish()).strip()
-        return self._checked(text, checker, hits) or fallback
+        answer = self._checked(text, checker, hits)
+        return with_short_answer(answer, fallback) if answer else fallback
 
     def stream(self, question: str, hits: list[Hit], fallback: Answer) -> Iterator[StreamEvent]:
         """Delta events as the model writes, then the Answer; on failure a Reset, the fallback's pieces and the
@@ -224,6 +226,7 @@ class LLMAnswerer:
                 parts.append(tail)
                 yield Delta(tail)
             answer = self._checked("".join(parts).strip(), checker, hits)
+            answer = with_short_answer(answer, fallback) if answer else None
         except Exception as e:
             log.warning("LLM stream failed, extractive answer instead: %s", e)
             answer = None
@@ -240,6 +243,20 @@ class LLMAnswerer:
         if not text or not checker.order:
             return None  # nothing the reader could check against a passage
         return Answer(answer=text, found=True, citations=citations_for(text, checker.order, hits))
+
+
+def with_short_answer(generated: Answer, extractive: Answer) -> Answer:
+    """The generated answer with the extractive short answer, where they agree: the model's text states it and
+    cites the passage it was cut from (under that passage's new marker). Where they disagree there is none, so
+    the few words shown first are never ones the generated answer contradicts."""
+    short = extractive.short_answer
+    if short is None:
+        return generated
+    source = next((c.hit.chunk_id for c in extractive.citations if c.marker == short.marker), None)
+    cited = next((c for c in generated.citations if c.hit.chunk_id == source), None)
+    if cited is not None and fold(short.text) in fold(generated.answer):
+        generated.short_answer = ShortAnswer(short.text, cited.marker, short.start, short.end)
+    return generated
 
 
 def _text_of(content: str | list) -> str:

@@ -1,11 +1,17 @@
-"""What a question asks: the kind of fact that answers it (a number, a date, a person, a list, a definition) and
-the places, bodies and people it names. Shared by the answer composer and the follow-up rewriter."""
+"""What a question asks: the kind of fact that answers it (a number, a percentage, an amount of money, a date, a
+person, a place, a list, one item of a list, yes or no, a definition, a reason) and what it names: its focus noun
+("doanh thu" is not "lượt khách"), the unit a count is asked in, places, bodies and people. Shared by the answer
+composer and the follow-up rewriter."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
 from retriever.text.normalize import fold, has_diacritics, normalize
+from retriever.text.numbers import ordinal_value
 from retriever.text.places import place_names
+from retriever.text.sentences import pos_tags
+from retriever.text.tokens import spell_out
 
 # Function words and question words carry no evidence of an answer.
 STOP_WORDS = set(
@@ -14,14 +20,47 @@ STOP_WORDS = set(
 )
 STOP_WORDS_FOLDED = {fold(w) for w in STOP_WORDS}
 
-# Checked in order: "bao nhiêu nhiệm vụ … gồm những gì" asks first for a number.
+# Checked in order: "bao nhiêu nhiệm vụ … gồm những gì" asks first for a number, "xếp thứ mấy" for a rank before
+# any number, "có … gì không" for a thing rather than yes or no.
 _QUESTION_TYPES = [
-    ("number", r"\b(bao nhiêu|mấy|tỷ lệ|tỉ lệ|số lượng|phần trăm|xếp hạng|bao lâu)\b"),
-    ("date", r"\b(khi nào|ngày nào|năm nào|tháng nào|bao giờ|lúc nào|thời gian nào|thời điểm nào|giai đoạn nào)\b"),
-    ("who", r"(^|\s)(ai|người nào|cơ quan nào|đơn vị nào)(\s|\?|$)|\b(tên là gì|tên gì|họ tên)\b"),
-    ("list", r"\b(gồm|những gì|những \w+ nào|các \w+ nào)\b"),
-    ("definition", r"\b(là gì|nghĩa là gì|là như thế nào|là thế nào)\b"),
+    ("rank", r"\b(xếp thứ|đứng thứ|xếp hạng|thứ hạng|đứng hạng|hạng)\s*(thứ\s*)?(mấy|bao nhiêu|nào)\b|\bthứ (mấy|bao nhiêu)\b"),
+    ("date", r"\b(tháng|ngày|quý) (mấy|bao nhiêu)\b"),
+    ("percent", r"(bao nhiêu|mấy)\s*(%|phần trăm)|\b(tỷ lệ|tỉ lệ|tốc độ tăng trưởng|tăng trưởng)\b.*\b(bao nhiêu|mấy)\b"),
+    ("money", r"(bao nhiêu|mấy)\s*(tiền|đồng|tỷ đồng|tỉ đồng|triệu đồng|usd)\b"
+              r"|\b(doanh thu|thu ngân sách|kinh phí|chi phí|học phí|lệ phí|mức phí|giá|số tiền|tiền|mức lương|lương"
+              r"|thu nhập|vốn|mức phạt tiền|phạt tiền|ngân sách|mức hỗ trợ)\b.*\b(bao nhiêu|mấy)\b"),
+    ("duration", r"\b(bao lâu|mấy năm|bao nhiêu năm|mấy tháng|bao nhiêu tháng|mấy ngày|bao nhiêu ngày|mấy tuần"
+                 r"|bao nhiêu tuần|mấy giờ|bao nhiêu giờ|thời hạn bao nhiêu)\b"),
+    ("number", r"\b(bao nhiêu|mấy)\b|(^|\s)(nhiêu)(\s|\?|$)"),
+    ("date", r"\b(khi nào|ngày nào|năm nào|tháng nào|quý nào|bao giờ|lúc nào|thời gian nào|thời điểm nào"
+             r"|giai đoạn nào|hôm nào|dịp nào|hạn chót|ngày bao nhiêu|thời hạn nào)\b"),
+    ("who", r"(^|\s)(ai|người nào|cơ quan nào|đơn vị nào|tổ chức nào|bộ nào|sở nào|phòng nào|ban nào|những ai"
+            r"|doanh nghiệp nào|trường nào)(\s|\?|$)|\b(tên là gì|tên gì|họ tên)\b"),
+    ("reason", r"\b(vì sao|tại sao|lý do|lí do|nguyên nhân|để làm gì|nhằm mục đích gì|mục đích gì|nhằm gì|do đâu)\b"),
+    ("place", r"\b(ở đâu|tại đâu|nơi nào|đâu|địa điểm nào|tỉnh nào|thành phố nào|huyện nào|địa phương nào"
+              r"|quốc gia nào|nước nào)\b"),
+    ("definition", r"\b(là gì|nghĩa là gì|là như thế nào|là thế nào|thế nào là|được hiểu là|hiểu như thế nào"
+                   r"|định nghĩa)\b"),
+    ("manner", r"\b(như thế nào|thế nào|ra sao|bằng cách nào|cách nào|làm sao|làm thế nào|làm gì|thủ tục)\b"),
+    ("list", r"\b(gồm|những gì|những \w+( \w+)? (nào|gì)|các \w+( \w+)? (nào|gì))\b"),
+    ("what", r"\b(gì|nào)\b"),
+    ("yesno", r"\b(không|chưa)\s*[?.!]*$|\b(phải không|hay không|đúng không|có phải|có đúng|hay chưa)\b"),
 ]
+# What a number, a date or a name answers: the short answer is a span of that kind. Reasons and ways are answered
+# by a whole sentence, so they have no short answer.
+NUMERIC_KINDS = frozenset({"number", "percent", "money", "duration", "rank"})
+SENTENCE_KINDS = frozenset({"reason", "manner"})
+# The question words, where the answer stands in the sentence that answers (see QuestionInfo.wh_span).
+_WH = (
+    r"(?:bao nhiêu|mấy|khi nào|bao giờ|bao lâu|lúc nào|như thế nào|thế nào|ra sao|vì sao|tại sao|ở đâu|tại đâu"
+    r"|những gì|những ai|là gì|gì|nào|ai|đâu|nhiêu)"
+)
+_WH_PATTERNS = {folded: re.compile(rf"(?<!\w){fold(_WH) if folded else _WH}(?!\w)") for folded in (False, True)}
+# "giải pháp thứ sáu", "nhiệm vụ thứ 2", "lần thứ XIX": one item of a list. Not a rank: "xếp thứ sáu".
+_ORDINAL = re.compile(
+    r"(?<!\w)(\w+(?: \w+)?) thứ (nhất|nhì|hai|ba|tư|bốn|năm|sáu|bảy|tám|chín|mười|\d{1,2}|[IVX]{1,5})(?!\w)"
+)
+_NOT_ITEMS = {"xếp", "đứng", "hạng", "ngày", "tuần", "lần", "xep", "dung", "hang", "ngay", "tuan", "lan"}
 # A "who" question about an office wants a person's name ("Ai là Giám đốc Sở …?"), not any body's.
 _OFFICE = (
     r"\b(giám đốc|chủ tịch|bộ trưởng|thứ trưởng|cục trưởng|vụ trưởng|trưởng phòng|trưởng ban|bí thư|thủ tướng"
@@ -37,8 +76,14 @@ _TYPE_PATTERNS = {
     folded: [(name, re.compile(fold(p) if folded else p)) for name, p in _QUESTION_TYPES] for folded in (False, True)
 }
 _OFFICE_PATTERNS = {folded: re.compile(fold(_OFFICE) if folded else _OFFICE) for folded in (False, True)}
-# Title words that start a question or a clause without naming anything.
-_CAPITALIZED_NOT_NAMES = {"tỉnh", "thành", "tp", "huyện", "quận", "xã", "phường", "ông", "bà", "anh", "chị"}
+# Title words that start a question or a clause without naming anything, and words capitalized only because a
+# question starts with them ("Ngoài IELTS, …", "Em IELTS 8.0 …").
+_CAPITALIZED_NOT_NAMES = {
+    "tỉnh", "thành", "tp", "huyện", "quận", "xã", "phường", "ông", "bà", "anh", "chị", "em", "tôi", "mình", "ngoài",
+    "trong", "theo", "với", "khi", "nếu", "sau", "trước", "đối", "về", "từ", "mọi", "mỗi", "tại", "ở", "năm",
+}
+# The country every document of a Vietnamese corpus speaks of, said or not.
+_IMPLIED = {"việt nam", "viet nam"}
 
 
 def capitalized_names(text: str) -> list[str]:
@@ -57,9 +102,25 @@ def capitalized_names(text: str) -> list[str]:
     return names
 
 
+# A legal document named by its type ("Bộ luật Hình sự năm 2017", "Luật An ninh mạng 2018", "Nghị định
+# 13/2023/NĐ-CP"): it says which text to look in, and an article seldom names the law it belongs to.
+LEGAL_DOCUMENT = re.compile(
+    r"\b(?:Bộ luật|Luật|Hiến pháp|Pháp lệnh|Nghị định|Nghị quyết|Thông tư|Quyết định|Chỉ thị)"
+    r"(?:\s+(?:số\s+)?[\w/.-]+){0,6}?(?:\s+năm)?\s+((?:19|20)\d{2})(?!\d)",
+    re.IGNORECASE,
+)
+_LEGAL_HEAD = re.compile(r"^(?:bộ luật|luật|hiến pháp|pháp lệnh|nghị định|nghị quyết|thông tư|quyết định|chỉ thị)\b")
+
+
+def document_years(question: str) -> set[str]:
+    """Years that belong to the name of a legal document the question cites, not to the period it asks about."""
+    return {m.group(1) for m in LEGAL_DOCUMENT.finditer(normalize(question))}
+
+
 def question_entities(question: str) -> list[str]:
     """The places, bodies and people a question names: capitalized runs, lone capitalized words inside the
-    sentence ("Vietcombank"), and provinces, which are found even typed in lower case without diacritics."""
+    sentence that are not Vietnamese syllables ("Vietcombank"), and provinces, which are found even typed in lower
+    case without diacritics. The names of legal documents ("Luật An ninh mạng") are not among them."""
     question = normalize(question)
     found = place_names(question)
     words = re.findall(r"[\w&]+", question)
@@ -68,11 +129,14 @@ def question_entities(question: str) -> list[str]:
         # "Tỉnh Thanh Hóa" names Thanh Hóa; "Còn Hà Tĩnh" and "Tại Hà Tĩnh" are capitalized by the sentence start.
         while parts and (parts[0].lower() in _CAPITALIZED_NOT_NAMES or parts[0].lower() in STOP_WORDS):
             parts = parts[1:]
-        if len(" ".join(parts)) > 3:
-            found.append(" ".join(parts))
+        name = " ".join(parts)
+        if len(name) > 3 and not _LEGAL_HEAD.match(name.lower()) and name.lower() not in _IMPLIED:
+            found.append(name)
     for i, word in enumerate(words):
-        # A lone capital after the first word, not an acronym (acronyms are matched as terms): a brand, a body.
-        single = 0 < i and word[0].isupper() and not word.isupper() and len(word) > 3 and "&" not in word
+        # A lone capital after the first word, not an acronym (acronyms are matched as terms) and not a syllable
+        # that legal text capitalizes ("Điều", "Danh mục", "Nhà nước"): a brand, a body.
+        single = 0 < i and word[0].isupper() and not word.isupper() and len(word) > 5 and "&" not in word
+        single = single and not has_diacritics(word)
         if single and not (words[i - 1][0].isupper() or (i + 1 < len(words) and words[i + 1][0].isupper())):
             found.append(word)
     unique: list[str] = []
@@ -83,13 +147,96 @@ def question_entities(question: str) -> list[str]:
 
 
 def question_type(question: str) -> str:
-    """number, date, person, who, list, definition or other: the kind of fact that answers the question."""
+    """The kind of fact that answers the question: rank, percent, money, duration, number, date, person (who holds
+    an office), who (a person or a body), reason, place, definition, manner, list, what, yesno or other; an
+    ordinal question ("giải pháp thứ sáu là gì") is "ordinal"."""
     folded = not has_diacritics(question)
     q = fold(question) if folded else normalize(question).lower()
+    if ordinal_item(question):
+        return "ordinal"
     for name, pattern in _TYPE_PATTERNS[folded]:
         if pattern.search(q):
             return "person" if name == "who" and _OFFICE_PATTERNS[folded].search(q) else name
     return "other"
+
+
+def ordinal_item(question: str) -> tuple[str, int] | None:
+    """("giải pháp", 6) for "Giải pháp thứ sáu … là gì?": the noun of the list and the place of the item."""
+    text = normalize(question).lower()
+    for m in _ORDINAL.finditer(text):
+        noun, number = m.group(1), m.group(2)
+        last = noun.split()[-1]
+        if last in _NOT_ITEMS or fold(last) in _NOT_ITEMS or last in STOP_WORDS:
+            continue
+        value = ordinal_value(number.upper() if re.fullmatch(r"[ivx]+", number) else number)
+        if value:
+            return noun, value
+    return None
+
+
+@dataclass
+class QuestionInfo:
+    """What the answerer needs to know about a question."""
+
+    text: str  # normalized
+    folded: bool  # typed without diacritics: compare folded
+    kind: str  # question_type()
+    focus: list[str] = field(default_factory=list)  # the noun phrase asked about ("doanh thu"), lower-cased
+    units: list[str] = field(default_factory=list)  # what "bao nhiêu" counts ("lượt khách"), one per "bao nhiêu"
+    ordinal: tuple[str, int] | None = None  # ("giải pháp", 6)
+    wh_span: tuple[int, int] | None = None  # where the question word stands in `text`
+    category: str = ""  # what "những X nào" asks for: the answer names its members, seldom X itself
+
+
+_NOUN_TAGS = {"N", "Np", "Nc", "Nu", "Ny", "Nb"}
+# Nouns too general to be what a question is about ("Năm 2020 …", "Số …", "%").
+_NOT_FOCUS = {"năm", "tháng", "ngày", "số", "%", "mùa", "lần", "thứ", "việc", "điều", "khoản", "người", "cái", "loại"}
+_UNIT_STOP = {"và", "hay", "hoặc", "của", "cho", "trong", "được", "là", "có", "đã", "sẽ", "đến", "ở", "tại"}
+
+
+def analyse(question: str) -> QuestionInfo:
+    """The kind, focus noun, units, ordinal and question-word position of a question."""
+    text = normalize(question)
+    folded = not has_diacritics(text)
+    info = QuestionInfo(text=text, folded=folded, kind=question_type(text), ordinal=ordinal_item(text))
+    view = fold(text) if folded else text.lower()
+    wh = list(_WH_PATTERNS[folded].finditer(view))
+    if wh:
+        info.wh_span = (wh[0].start(), wh[0].end())
+    category = re.search(r"\b(?:những|các|nhung|cac)\s+(\w+(?:\s\w+)?)\s+(?:nào|gì|nao|gi)\b", view)
+    if category:
+        info.category = category.group(1)
+    if folded:
+        # Without diacritics the tagger is lost: what follows "bao nhieu" is the unit, words before it the focus.
+        for m in re.finditer(r"\b(?:bao nhieu|may)\s+(\w+(?: \w+)?)", view):
+            info.units.append(m.group(1))
+        return info
+    tags = pos_tags(spell_out(text))
+    words = [w.lower() for w, _ in tags]
+    for i, word in enumerate(words):
+        if word in ("bao nhiêu", "mấy", "nhiêu"):
+            unit = []
+            for w, tag in tags[i + 1 : i + 3]:
+                if tag not in _NOUN_TAGS or w.lower() in _UNIT_STOP:
+                    break
+                unit.append(w.lower())
+            if unit:
+                info.units.append(" ".join(unit))
+    # The focus: the first noun phrase that is not a question word, a place or a name (those are checked apart).
+    names = {fold(n) for n in question_entities(text)}
+    for i, (word, tag) in enumerate(tags):
+        lowered = word.lower()
+        if (
+            tag in _NOUN_TAGS and tag != "Np" and lowered not in STOP_WORDS and lowered not in _NOT_FOCUS
+            and fold(lowered) not in names and not any(c.isdigit() for c in lowered)
+        ):
+            phrase = [lowered]
+            for w, t in tags[i + 1 : i + 2]:
+                if t in _NOUN_TAGS and t != "Np" and w.lower() not in STOP_WORDS:
+                    phrase.append(w.lower())
+            info.focus = [" ".join(phrase)]
+            break
+    return info
 
 
 def person_names(text: str) -> list[str]:

@@ -1,8 +1,10 @@
-"""Sentences of Vietnamese text, by underthesea's splitter, as offsets into the text."""
+"""Sentences of Vietnamese text, by underthesea's splitter, as offsets into the text; words and their parts of
+speech by underthesea's tagger."""
 from __future__ import annotations
 
 import sys
 import threading
+from functools import lru_cache
 
 _CLOSING_QUOTES = "\"”»'"
 
@@ -34,11 +36,47 @@ def sentence_splitter():
 
 
 def underthesea_tools() -> tuple:
-    """underthesea's (sent_tokenize, word_tokenize), both loaded once (the API loads them at start-up)."""
+    """underthesea's (sent_tokenize, word_tokenize), both loaded once, and its tagger (the API loads them all at
+    start-up, not on the first and concurrent requests)."""
+    pos_tagger()
     return _load("sent_tokenize"), _load("word_tokenize")
 
 
+def pos_tagger():
+    """underthesea's pos_tag, loaded once (answers only)."""
+    return _load("pos_tag")
+
+
+@lru_cache(maxsize=4096)
+def pos_tags(text: str) -> tuple[tuple[str, str], ...]:
+    """(word, part of speech) by underthesea's tagger: "Doanh thu" N, "đạt" V, "bao nhiêu" P, "Sầm Sơn" Np."""
+    return tuple(pos_tagger()(text))
+
+
+def tagged_spans(text: str) -> list[tuple[int, int, str]]:
+    """pos_tags() with each word's (start, end) offsets in text."""
+    out = []
+    cursor = 0
+    for word, tag in pos_tags(text):
+        at = text.find(word, cursor)
+        if at < 0:  # the tagger changed the word (spacing): leave it out
+            continue
+        out.append((at, at + len(word), tag))
+        cursor = at + len(word)
+    return out
+
+
+@lru_cache(maxsize=8192)  # the same passages come back for many questions
+def _cached_spans(text: str) -> tuple[tuple[int, int], ...]:
+    return tuple(_sentence_spans(text))
+
+
 def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) offsets of the sentences of text; a line break always ends a sentence."""
+    return list(_cached_spans(text))
+
+
+def _sentence_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) offsets of the sentences of text; a line break always ends a sentence.
 
     underthesea's Punkt-style splitter knows Vietnamese abbreviations ("TP. Sầm Sơn" is one sentence).

@@ -132,3 +132,17 @@ def expand_abbreviations(text: str) -> str:
             cursor = m.end()
             seen += " " + fold(expansion)
     return "".join(out) + text[cursor:]
+
+
+@lru_cache(maxsize=1 << 14)  # every sentence of every passage answered, again for each question that finds it
+def spell_out(text: str) -> str:
+    """Text with each known abbreviation replaced by its expansion ("Bộ TT&TT" → "Bộ Thông tin và Truyền
+    thông"), so that a name written either way compares equal."""
+    text = normalize(text)
+    return _TOKEN.sub(lambda m: _spelled(m.group(0)), text)
+
+
+def _spelled(token: str) -> str:
+    bare = token.rstrip("%")
+    expansion = expansion_of(bare)
+    return expansion + token[len(bare):] if expansion else token

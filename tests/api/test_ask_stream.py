@@ -28,15 +28,15 @@ def events(base_url: str, body: dict) -> list[tuple[str, dict, float]]:
     return out
 
 
-def test_stream_sends_the_sentences_then_the_whole_answer(api_url):
+def test_stream_sends_the_quoted_clauses_then_the_whole_answer(api_url):
     received = events(api_url, {"question": QUESTION})
     names = [n for n, _, _ in received]
     assert names[-1] == "done" and names.count("done") == 1 and set(names[:-1]) == {"delta"}
     deltas = [d["text"] for n, d, _ in received if n == "delta"]
-    assert len(deltas) >= 2, "extractive answers are sent sentence by sentence"
-    assert all(re.search(r"\[\d+\]\s*$", d) for d in deltas)
+    assert deltas and all(re.search(r"\[\d+\]\s*$", d) for d in deltas), "one quoted clause and its [n] each"
     done = received[-1][1]
     assert "".join(deltas) == done["answer"] and "22" in done["answer"]
+    assert done["short_answer"]["text"] == "thứ 22"
     # The final event is exactly what /ask answers.
     assert done == httpx.post(f"{api_url}/ask", json={"question": QUESTION}, timeout=60).json()
 
@@ -45,6 +45,7 @@ def test_stream_of_a_refusal(api_url):
     received = events(api_url, {"question": "Giá vàng hôm nay là bao nhiêu?"})
     done = received[-1][1]
     assert received[-1][0] == "done" and done["found"] is False and done["citations"] == []
+    assert done["short_answer"] is None
     assert done["suggestions"] and "".join(d["text"] for n, d, _ in received if n == "delta") == done["answer"]
 
 

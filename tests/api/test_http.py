@@ -41,6 +41,41 @@ def test_ask_answers_with_citations(client):
     assert c["text"][c["quote_start"] : c["quote_end"]] == c["quote"]
 
 
+def test_the_short_answer_is_a_span_of_its_citation(client):
+    body = client.post("/ask", json={"question": "Tỷ lệ ký số cơ quan của Thanh Hóa đạt bao nhiêu?"}).json()
+    short = body["short_answer"]
+    assert short["text"] == "99%"
+    citation = next(c for c in body["citations"] if c["marker"] == short["marker"])
+    assert citation["text"][short["start"] : short["end"]] == short["text"]
+    assert body["answer"].startswith("tỷ lệ ký số cơ quan đạt 99%")  # the clause, not the 600-character sentence
+
+
+def test_a_why_question_has_no_short_answer(client):
+    body = client.post("/ask", json={"question": "Vì sao Thanh Hóa cần nỗ lực để có thứ hạng chuyển đổi số cao hơn?"}).json()
+    assert "short_answer" in body and body["short_answer"] is None
+
+
+def test_offered_questions_are_answered_from_their_document(client):
+    """Every question the API offers to click (the first screen's and each document's) gets found: true, cites
+    that document and answers with more than its title."""
+    titles = {d["doc_id"]: d["title"] for d in client.get("/documents").json()["documents"]}
+    offered = client.get("/questions").json()["questions"]
+    assert len(offered) >= 3
+    for doc_id in titles:
+        offered += client.get(f"/documents/{doc_id}/questions").json()["questions"]
+    for q in offered:
+        body = client.post("/ask", json={"question": q["question"]}).json()
+        assert body["found"], q
+        cited = [c for c in body["citations"] if c["doc_id"] == q["doc_id"]]
+        assert cited and all(c["quote"].strip(" .") != titles[q["doc_id"]].strip(" .") for c in cited), q
+        assert q["answer"] in body["answer"]
+
+
+def test_questions_of_an_unknown_document_are_404(client):
+    r = client.get("/documents/no-such-document/questions")
+    assert r.status_code == 404 and r.json()["detail"]
+
+
 def test_every_marker_in_the_answer_has_its_citation(client):
     body = client.post("/ask", json={"question": "Ai là Giám đốc Sở Thông tin và Truyền thông Thanh Hóa?"}).json()
     import re

@@ -7,6 +7,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import httpx
 import pytest
 from playwright.sync_api import expect
 
@@ -18,8 +19,7 @@ pytestmark = pytest.mark.slow
 
 # The message bodies, without the avatars (whose icon names are text too).
 MESSAGES = '[data-testid="stChatMessageContent"]'
-EXAMPLE = "Thanh Hóa xây dựng Đề án Chuyển đổi số như thế nào?"
-EXAMPLE_SOURCE_TITLE = "Thanh Hóa: Xây dựng Đề án Chuyển đổi số"
+FIRST_EXAMPLE = ".st-key-example_0 button"  # Streamlit names a widget's container after its key
 FOLLOW_UP = "Năm 2020 Thanh Hóa xếp thứ mấy về chuyển đổi số?"
 FOLLOW_UP_SOURCE_TITLE = "Động lực thúc đẩy chuyển đổi số"
 
@@ -59,12 +59,15 @@ def test_example_question_then_follow_up_with_citations(page, sample_index, tmp_
     feedback_db = tmp_path / "feedback.sqlite"
     api, api_url = start_api(sample_index, env={"POLICYQA_FEEDBACK_DB": str(feedback_db)})
     try:
+        # The first example is the API's first checked question, written from its document's content.
+        (offered, *_) = httpx.get(f"{api_url}/questions", params={"limit": 4}, timeout=120).json()["questions"]
         with streamlit_app(api_url) as ui_url:
             page.goto(ui_url)
             page.get_by_text("Xin chào").wait_for()
-            example = page.get_by_role("button", name=EXAMPLE)
+            example = page.locator(FIRST_EXAMPLE)
             example.wait_for()
             page.get_by_text("Kho tài liệu hiện có 5 tài liệu").wait_for()
+            assert offered["question"] in example.inner_text()  # after its icon's name
             page.screenshot(path=str(artifacts / "first-screen.png"))
 
             example.click()
@@ -74,10 +77,11 @@ def test_example_question_then_follow_up_with_citations(page, sample_index, tmp_
 
             messages = page.locator(MESSAGES)
             assert messages.count() == 4
-            assert messages.nth(0).inner_text().strip() == EXAMPLE
+            assert messages.nth(0).inner_text().strip() == offered["question"]
             assert messages.nth(2).inner_text().strip() == FOLLOW_UP
             first, second = messages.nth(1), messages.nth(3)
-            assert first.get_by_text(f"[1] {EXAMPLE_SOURCE_TITLE}", exact=True).count() == 1
+            assert first.get_by_text(f"[1] {offered['title']}", exact=True).count() == 1
+            assert offered["answer"] in first.inner_text()  # the short answer, shown first
             assert "15" in second.locator('[data-testid="stMarkdownContainer"]').first.inner_text()
             card_title = second.get_by_text(f"[1] {FOLLOW_UP_SOURCE_TITLE}", exact=True)
             assert card_title.count() == 1
@@ -98,7 +102,7 @@ def test_example_question_then_follow_up_with_citations(page, sample_index, tmp_
             first.get_by_role("link", name="[1]").first.click()
             page.wait_for_function("location.hash === '#cite-1-1'")
             # The jump may still be scrolling (or Streamlit re-laying out) on a busy machine: wait for it to settle.
-            expect(first.get_by_text(f"[1] {EXAMPLE_SOURCE_TITLE}", exact=True)).to_be_in_viewport(timeout=10_000)
+            expect(first.get_by_text(f"[1] {offered['title']}", exact=True)).to_be_in_viewport(timeout=10_000)
 
             # A thumbs up is stored by the API.
             second.get_by_role("radio", name="Thumbs up").click()
@@ -126,8 +130,8 @@ def test_document_html_is_shown_as_text_and_never_runs(page, embedder, tmp_path,
     try:
         with streamlit_app(api_url) as ui_url:
             page.goto(ui_url)
-            # The hostile title is already on the first screen, inside an example question.
-            example = page.get_by_role("button", name=SCRIPT)
+            # The first screen offers a question written from the hostile document's own sentences.
+            example = page.locator(FIRST_EXAMPLE)
             example.wait_for()
             example.click()
             wait_for_answer(page, turn=1)

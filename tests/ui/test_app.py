@@ -13,7 +13,6 @@ from pathlib import Path
 import httpx
 import pytest
 import streamlit as st
-from catalog import example_questions
 from streamlit.testing.v1 import AppTest
 
 APP = Path(__file__).resolve().parents[2] / "ui" / "app.py"
@@ -124,11 +123,11 @@ def test_first_screen_shows_welcome_examples_and_corpus_size(api_url, monkeypatc
     assert at.slider(key="top_k").value == 5
     assert any(b.label == "Xóa cuộc trò chuyện" for b in at.sidebar.button)
 
-    # Example questions come from the indexed documents' titles (ui/corpus.py; its own tests check the wording).
-    documents = httpx.get(f"{api_url}/documents").json()["documents"]
+    # Example questions are the ones the API wrote from the documents' content and checked it answers.
+    offered = [q["question"] for q in httpx.get(f"{api_url}/questions", params={"limit": 4}).json()["questions"]]
     labels = [re.sub(r"\\(.)", r"\1", b.label) for b in example_buttons(at)]
     assert 3 <= len(labels) <= 4
-    assert labels == example_questions(documents)
+    assert labels == offered
 
 
 def test_filters_offer_only_what_the_corpus_has(api_url, monkeypatch, ask_bodies):
@@ -148,17 +147,36 @@ def test_filters_offer_only_what_the_corpus_has(api_url, monkeypatch, ask_bodies
     assert ask_bodies[-1]["publisher"] == "nhandan.vn"
 
 
-def test_example_button_asks_its_question(api_url, monkeypatch):
+@pytest.mark.slow
+def test_every_example_button_gets_an_answer(api_url, monkeypatch):
     at = page(api_url, monkeypatch)
-    question = example_buttons(at)[0].label
+    count = len(example_buttons(at))
+    assert count >= 3
+    for i in range(count):
+        at = page(api_url, monkeypatch)
+        question = re.sub(r"\\(.)", r"\1", example_buttons(at)[i].label)
+        at = example_buttons(at)[i].click().run(timeout=TIMEOUT)
 
-    at = example_buttons(at)[0].click().run(timeout=TIMEOUT)
+        assert not at.exception
+        user, assistant = at.chat_message
+        assert user.name == "user" and text_of(user) == question
+        # Found, so no notice: an answer with its citation cards, not only a title and [1].
+        assert assistant.name == "assistant" and not assistant.info and not assistant.error
+        reply = at.session_state["messages"][1]
+        assert reply["found"] and reply["citations"]
+        assert all(c["quote"].strip(" .") != c["title"].strip(" .") for c in reply["citations"])
+        assert not example_buttons(at)  # the welcome screen is gone once a conversation exists
+
+
+def test_the_short_answer_comes_first_in_large_type(api_url, monkeypatch):
+    at = ask(page(api_url, monkeypatch), "Tỷ lệ ký số cơ quan của Thanh Hóa đạt bao nhiêu?")
 
     assert not at.exception
-    user, assistant = at.chat_message
-    assert user.name == "user" and text_of(user) == question
-    assert assistant.name == "assistant" and not assistant.info and not assistant.error
-    assert not example_buttons(at)  # the welcome screen is gone once a conversation exists
+    assistant = at.chat_message[1]
+    first, *rest = [m.value for m in assistant.markdown]
+    assert first.startswith("#### 99%") and "(#cite-1-1)" in first  # the short answer, linked to its card
+    assert "Trích dẫn nguyên văn" in text_of(assistant)
+    assert any("tỷ lệ ký số cơ quan đạt 99%" in m for m in rest)  # then the quoted clause
 
 
 def test_answer_shows_text_and_citation_cards(api_url, monkeypatch):
@@ -168,7 +186,8 @@ def test_answer_shows_text_and_citation_cards(api_url, monkeypatch):
     assert [m.name for m in at.chat_message] == ["user", "assistant"]
     assistant = at.chat_message[1]
     shown = text_of(assistant)
-    answer = assistant.markdown[0].value  # the answer itself, before the citations
+    short, answer = assistant.markdown[0].value, assistant.markdown[1].value  # before the citations
+    assert short.startswith("#### thứ 15")
     assert "15" in answer
     # Each [n] links to its card in the page; the card carries the matching anchor (turn 1 of the conversation).
     assert "[\\[1\\]](#cite-1-1)" in answer
@@ -188,7 +207,7 @@ def test_streamed_answer_ends_as_the_full_answer_with_cards(api_url, monkeypatch
     assert len(streaming_api) > 3  # it did come in pieces
     assistant = at.chat_message[1]
     assert "".join(streaming_api) == at.session_state["messages"][1]["content"]
-    assert "[\\[1\\]](#cite-1-1)" in assistant.markdown[0].value  # the streamed text gave way to the linked answer
+    assert "[\\[1\\]](#cite-1-1)" in assistant.markdown[1].value  # the streamed text gave way to the linked answer
     assert "Thanh Hóa xếp thứ 15 trong tổng số 63 tỉnh" in text_of(assistant)
 
 
@@ -266,12 +285,18 @@ def test_question_without_evidence_is_an_info_with_suggestions(api_url, monkeypa
     assert "không chứa thông tin" in text_of(assistant)
     suggestions = at.session_state["messages"][1]["suggestions"]
     assert suggestions and "Có thể bạn quan tâm" in text_of(assistant)
-    assert suggestions[0]["title"] in text_of(assistant)
+    notice = assistant.info[0].value
+    # The documents are listed once, below the notice, not in it too.
+    assert all(s["title"] not in notice for s in suggestions) and suggestions[0]["title"] in text_of(assistant)
 
-    # Each suggested document can be asked about with one click.
-    at = next(b for b in assistant.button if b.label == "Hỏi về tài liệu này").click().run(timeout=TIMEOUT)
+    # A suggested document is asked about with a question it answers, written from its content.
+    buttons = [b for b in assistant.button if b.label == "Hỏi về tài liệu này"]
+    assert buttons
+    at = buttons[0].click().run(timeout=TIMEOUT)
     assert not at.exception
     assert [m.name for m in at.chat_message] == ["user", "assistant"] * 2
+    reply = at.session_state["messages"][3]
+    assert reply["found"] and all(c["quote"].strip(" .") != c["title"].strip(" .") for c in reply["citations"])
 
 
 def test_api_down_shows_vietnamese_error_without_exception(monkeypatch):

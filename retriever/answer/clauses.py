@@ -1,0 +1,193 @@
+"""Clauses of a sentence: where a long sentence can be cut so that the answer leads with the clause that answers.
+
+A sentence is cut at ";", ":" and ", " (never inside a number, brackets or quotes) into pieces. The answer is a
+window of consecutive pieces: the piece that holds the answer, widened to the left while it still needs its
+subject ("…, tổ chức đăng ký sử dụng hóa đơn điện tử đạt 97%" needs "14.037 doanh nghiệp") and, for a list, to the
+right over the items of the enumeration. Enumerations also give the n-th item of a list ("giải pháp thứ sáu").
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from retriever.text.sentences import tagged_spans
+
+# A sentence at most this long is quoted whole: cutting it saves little and loses context.
+SHORT_SENTENCE = 140
+
+
+@dataclass(frozen=True)
+class Piece:
+    start: int  # offsets in the passage text
+    end: int
+    separator: str  # the punctuation before it: "" for the first piece, ",", ";" or ":"
+
+
+def clause_pieces(text: str, start: int, end: int) -> tuple[list[Piece], list[bool], list[bool]]:
+    """The clauses of the sentence text[start:end] (split_pieces); for each whether it opens with its predicate
+    or a connective ("đạt 97%", "giúp cho …", "và phụ huynh") and so reads only with the one before, and whether
+    it has a verb.
+
+    A piece after a comma that has no verb is not a clause but the rest of a list of nouns or an apposition
+    ("63 tỉnh, thành phố cả nước", "doanh nghiệp, tổ chức"): it stays with the piece before it. Parts of speech
+    are underthesea's, tagged once over the whole sentence.
+    """
+    pieces = split_pieces(text, start, end)
+    if len(pieces) <= 1:
+        return pieces, [False] * len(pieces), [True] * len(pieces)
+    # A figure is never a verb, whatever the tagger says of "1.250".
+    tags = [
+        (start + a, start + b, "M" if any(c.isdigit() for c in text[start + a : start + b]) else tag)
+        for a, b, tag in tagged_spans(text[start:end])
+    ]
+
+    def words(p: Piece) -> list[tuple[int, int, str]]:
+        return [t for t in tags if p.start <= t[0] < p.end]
+
+    merged: list[Piece] = []
+    leading: Piece | None = None  # a phrase that opens the clause after it ("ngày 23-9-2021, UBND tỉnh …")
+    for i, p in enumerate(pieces):
+        opens_segment = leading is None and p.separator in ("", ";", ":")
+        if leading is not None:
+            p = Piece(leading.start, p.end, leading.separator)
+            leading = None
+        verbless = not any(tag == "V" for _, _, tag in words(p))
+        followed = i + 1 < len(pieces) and pieces[i + 1].separator == ","
+        # A verbless phrase that opens a clause or a segment is what the clause after it speaks of: a time or a
+        # place ("ngày 23-9-2021, UBND tỉnh …"), or its subject ("1.250 doanh nghiệp, hợp tác xã đăng ký …").
+        if verbless and followed and (opens_segment or _opens_clause(text, p, words(p))):
+            leading = p
+        elif merged and p.separator == "," and verbless:
+            merged[-1] = Piece(merged[-1].start, p.end, merged[-1].separator)
+        else:
+            merged.append(p)
+    if leading is not None:
+        merged.append(leading)
+    needs = []
+    for p in merged:
+        first = words(p)[:1]
+        opener = text[first[0][0] : first[0][1]].lower() if first else ""
+        needs.append(bool(first) and (opener in _CONTINUATIONS or first[0][2] in _PREDICATE_TAGS))
+    return merged, needs, [any(tag == "V" for _, _, tag in words(p)) for p in merged]
+
+
+_OPENERS = re.compile(r"(?:ngày|năm|tháng|quý|từ|về|theo|trong|tại|đến|sau|trước|đối với|với|khi|nếu)\b", re.I)
+
+
+def _opens_clause(text: str, piece: Piece, words: list[tuple[int, int, str]]) -> bool:
+    """A verbless phrase of time, place or topic that the clause after it is about."""
+    return bool(words) and (words[0][2] == "E" or _OPENERS.match(text, piece.start) is not None)
+
+
+def split_pieces(text: str, start: int, end: int) -> list[Piece]:
+    """The pieces of text[start:end] between ";", ":" and ", " outside brackets and quotes; a comma or colon
+    between digits ("98,7", "10:30") is part of a number."""
+    pieces: list[Piece] = []
+    depth, quote = 0, False
+    piece_start, separator = start, ""
+    i = start
+    while i < end:
+        c = text[i]
+        if c == '"':
+            quote = not quote
+        elif c in "([{“«":
+            depth += 1
+        elif c in ")]}”»":
+            depth = max(0, depth - 1)
+        elif c in ";:," and depth == 0 and not quote:
+            between_digits = 0 < i < len(text) - 1 and text[i - 1].isdigit() and text[i + 1].isdigit()
+            if not between_digits and (c != "," or i + 1 >= end or text[i + 1].isspace()):
+                _add(pieces, text, piece_start, i, separator)
+                piece_start, separator = i + 1, c
+        i += 1
+    _add(pieces, text, piece_start, end, separator)
+    return pieces
+
+
+def _add(pieces: list[Piece], text: str, start: int, end: int, separator: str) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        pieces.append(Piece(start, end, separator))
+
+
+# Prepositions, conjunctions and adverbs open a piece that continues the one before. Verbs and adjectives are left
+# to the word list below: the tagger takes nouns such as "tỷ lệ" for verbs often enough to cut a subject off.
+_PREDICATE_TAGS = {"R", "E", "C", "Cc"}
+# Words that open a piece continuing the one before it rather than a clause with its own subject.
+_CONTINUATIONS = {"đạt", "chiếm", "là", "gồm", "bao gồm", "với", "giúp", "nhằm", "để", "tăng", "giảm", "đứng",
+                  "gấp", "trong đó", "trong", "và", "hoặc", "nhưng", "còn", "từ", "đến", "theo", "cho", "của"}
+
+
+def list_items(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The items of the last enumeration in text[start:end]: what follows its last ":" (or "gồm"), split at
+    ";" when there is one, else at ","; [] when there is no enumeration of two items or more."""
+    segment = text[start:end]
+    head = None
+    for m in re.finditer(r":|\b(?:bao gồm|gồm có|gồm|như)\b", segment):
+        head = m
+    if head is None:
+        return []
+    body_start = start + head.end()
+    pieces = split_pieces(text, body_start, end)
+    if any(p.separator == ";" for p in pieces):
+        # "A, B; C": the items are split at ";" only; commas stay inside an item.
+        items, current = [], None
+        for p in pieces:
+            if current is None or p.separator == ";":
+                if current:
+                    items.append(current)
+                current = [p.start, p.end]
+            else:
+                current[1] = p.end
+        items.append(current)
+        spans = [(a, b) for a, b in items]
+    else:
+        # "A, B và C": the item joined by "và" is the last one; what follows it is no longer the list.
+        spans = []
+        for p in pieces:
+            m = re.search(r"\s(?:và|hoặc)\s", text[p.start : p.end])
+            if m and spans:
+                spans += [(p.start, p.start + m.start()), (p.start + m.end(), p.end)]
+                break
+            spans.append((p.start, p.end))
+    if spans:
+        # "3 trụ cột là chính quyền số, …": the count announcing the items is not one of them.
+        a, b = spans[0]
+        m = re.match(r"[^,;:]{0,40}?\s(?:là|gồm)\s", text[a:b])
+        if m:
+            spans[0] = (a + m.end(), b)
+    spans = [(a, _strip_stop(text, a, b)) for a, b in spans]
+    return spans if len(spans) >= 2 else []
+
+
+def _strip_stop(text: str, start: int, end: int) -> int:
+    while end > start and text[end - 1] in ". …":
+        end -= 1
+    return end
+
+
+def choose_window(
+    pieces: list[Piece], anchor: int, gains: list[float], rivals: list[bool], needs: list[bool], verbless: bool,
+) -> tuple[int, int]:
+    """Indexes (first, last) of the window of pieces to quote around `anchor`, the piece that answers.
+
+    Widened to the left over a piece that brings question words the window lacks (gains > 0) or when the
+    window's first piece needs its subject (needs), unless that piece holds a rival answer (a figure of the kind
+    asked that is not the answer); at most two pieces. Widened to the right by one piece when the anchor has no
+    verb (`verbless`: "14.037 doanh nghiệp" is said of in the piece after it).
+    """
+    first = last = anchor
+    for _ in range(2):
+        if first == 0 or pieces[first].separator != ",":
+            break  # a ";" or ":" ends a clause or an item: what is before it is not this clause's subject
+        previous = first - 1
+        wanted = needs[first] or gains[previous] > 0
+        if not wanted or (rivals[previous] and not needs[first]):
+            break
+        first = previous
+    if verbless and last + 1 < len(pieces) and pieces[last + 1].separator == ",":
+        last += 1
+    return first, last

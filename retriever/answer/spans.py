@@ -1,0 +1,336 @@
+"""Short answers: the least of a quoted clause that answers the question ("99%", "thứ 12/63", "Nguyễn Phú Tiến",
+"tháng ba", "không được tính"), as offsets into the passage.
+
+Spans of the kind the question asks for come first (figures, dates, names, the items of a list, the n-th item);
+otherwise the question is aligned with the clause: the words around its question word ("số tín chỉ tối đa là
+bao nhiêu") are found in the clause, and what stands where the question word stood is the answer.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from retriever.answer.clauses import list_items
+from retriever.answer.question import NUMERIC_KINDS, STOP_WORDS, QuestionInfo, capitalized_names, person_names
+from retriever.text.normalize import fold
+from retriever.text.numbers import QUALIFIERS, date_spans, figures
+from retriever.text.places import find_places
+
+_TOKEN = re.compile(r"\w+(?:[.,/%&-]\w+)*%?")
+_COMPARED = re.compile(r"(?:so với|cùng kỳ|so cùng kỳ)(?: cùng kỳ)?(?: năm)?\s*$", re.IGNORECASE)
+_QUALIFIER_AT = re.compile(rf"^(?:{QUALIFIERS})\s+", re.IGNORECASE)
+_UNIT_TRAILER = re.compile(r"\s+(?:trở lên|trở xuống)(?!\w)", re.IGNORECASE)
+# Words that stand between the question's words and the answer in the clause ("… tối đa là 24").
+_FILLERS = {"là", "gồm", "bao", "gồm có", "được", "thì", "sẽ", "như", "sau", "đó", "có", "phải", "bằng", "vào", "tại",
+            "ở", "cho", "của", "các", "những", "việc", "bởi", "do", "với"}
+_FILLERS_FOLDED = {fold(w) for w in _FILLERS}
+# Where the answer to "ai"/"ở đâu" ends: a purpose, a condition or a scope follows.
+_NAME_END = re.compile(r"\s(?:để|nhằm|khi|nếu|theo|trên địa bàn|trong|sau khi|trước khi|với)\s", re.IGNORECASE)
+_BODY_HEADS = (
+    "Bộ", "Sở", "Ủy ban", "UBND", "HĐND", "Hội đồng", "Phòng", "P.", "Ban", "Cục", "Vụ", "Tổng cục", "Trường",
+    "Khoa", "Chính phủ", "Quốc hội", "Thủ tướng", "Tòa án", "Viện", "Công an", "Hiệu trưởng", "Hiệu phó",
+    "Giám đốc", "Chủ tịch", "Bộ trưởng", "Trưởng",
+)
+_BODY = re.compile(
+    r"(?<!\w)(?:" + "|".join(re.escape(h) for h in _BODY_HEADS) + r")(?:\s+(?:và|&)?\s*[A-ZĐ][\w&.-]*)*"
+    r"|(?<!\w)(?:P\.\s*)?[A-ZĐ]{2,}(?:&[A-ZĐ]+)?(?!\w)"
+)
+_TIME_CLAUSE = re.compile(
+    r"(?<!\w)(?:(?:\w+\s+(?:ngày|tuần|tháng)\s+)?(?:ngay\s+)?(?:tại|vào|từ|kể từ|trước|sau|đến|cho đến|chậm nhất)\s+)?"
+    r"(?:thời điểm|khi|lúc)\s+[^,;.()]{3,80}",
+    re.IGNORECASE,
+)
+_NEGATION = re.compile(r"(?:không|chưa|không được|chưa được|không phải|không bị|chưa bị)\s+$", re.IGNORECASE)
+
+
+@dataclass
+class Asked:
+    """What the question already says, so that it is never given back as the answer."""
+
+    info: QuestionInfo
+    numbers: set[str] = field(default_factory=set)
+    entity_keys: list[str] = field(default_factory=list)
+    offices: list[str] = field(default_factory=list)
+
+    def key(self, text: str) -> str:
+        return " ".join(re.findall(r"\w+", fold(text) if self.info.folded else text.lower()))
+
+    def said(self, text: str) -> bool:
+        """Whether the question itself says `text` (as whole words)."""
+        key = self.key(text)
+        return bool(key) and re.search(rf"(?<!\w){re.escape(key)}(?!\w)", self.key(self.info.text)) is not None
+
+
+def _tokens(text: str, start: int, end: int, folded: bool) -> list[tuple[int, int, str]]:
+    return [
+        (start + m.start(), start + m.end(), fold(m.group(0)) if folded else m.group(0).lower())
+        for m in _TOKEN.finditer(text[start:end])
+    ]
+
+
+def typed_spans(asked: Asked, text: str, start: int, end: int) -> list[tuple[int, int, float]]:
+    """Spans of text[start:end] of the kind the question asks for, with how well each fits (1: the very kind,
+    less: a near one: a count where a percentage is asked). Figures and names the question says are left out."""
+    kind = asked.info.kind
+    if kind in NUMERIC_KINDS:
+        return _figure_spans(asked, text, start, end)
+    if kind == "date":
+        out = []
+        for a, b in date_spans(text[start:end]):
+            a, b = start + a, start + b
+            if asked.said(text[a:b]) or _COMPARED.search(text[max(0, a - 20) : a]):
+                continue
+            out.append((a, b, 1.0))
+        # "khi nào" in a rule is answered by the event it waits for: "kể từ thời điểm hoàn thành thủ tục đăng
+        # ký", "khi trả lại tài sản thuê", "hai tuần trước khi bắt đầu học kỳ".
+        for m in _TIME_CLAUSE.finditer(text, start, end):
+            if not any(a <= m.start() < b for a, b, _ in out) and not asked.said(m.group(0)):
+                out.append((m.start(), m.end(), 0.7))
+        return out
+    if kind == "person":
+        return _name_spans(asked, text, start, end, person_names(text[start:end]))
+    if kind == "who":
+        names = [m.group(0).strip() for m in _BODY.finditer(text[start:end])] + capitalized_names(text[start:end])
+        return _name_spans(asked, text, start, end, names)
+    if kind == "place":
+        return [
+            (start + a, start + b, 1.0)
+            for a, b, _ in find_places(text[start:end])
+            if not asked.said(text[start + a : start + b])
+        ]
+    return []
+
+
+def _figure_spans(asked: Asked, text: str, start: int, end: int) -> list[tuple[int, int, float]]:
+    kind = asked.info.kind
+    wanted = {"number": "count", "percent": "percent", "money": "money", "duration": "duration", "rank": "rank"}[kind]
+    out = []
+    for a, b, found in figures(text[start:end]):
+        a, b = start + a, start + b
+        digits = set(re.findall(r"\d+(?:[.,]\d+)*", text[a:b]))
+        if digits and digits <= asked.numbers:
+            continue  # "11 tháng năm 2022" in the question is no answer to it
+        if found == wanted or (kind == "number" and found in ("count", "duration", "money", "percent", "rank")):
+            fit = 1.0
+        elif kind == "rank" and found == "count":
+            fit = 0.6
+        else:
+            fit = 0.4
+        if _unit_after(asked, text, b, end):
+            fit += 0.5  # "bao nhiêu lượt khách": a figure of those, not of "ngày khách"
+        out.append((a, b, fit))
+    return out
+
+
+def _name_spans(asked: Asked, text: str, start: int, end: int, names: list[str]) -> list[tuple[int, int, float]]:
+    out = []
+    window = text[start:end]
+    for name in dict.fromkeys(names):
+        key = asked.key(name)
+        if not key or any(e in key or key in e for e in asked.entity_keys) or asked.said(name):
+            continue
+        at = window.find(name)
+        if at >= 0:
+            out.append((start + at, start + at + len(name), 1.0))
+    return out
+
+
+def short_span(asked: Asked, text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The short answer inside text[start:end], or None when the question wants a sentence or nothing fits."""
+    info = asked.info
+    kind = info.kind
+    if kind in ("reason", "manner"):
+        return None
+    if kind == "ordinal":
+        return _ordinal_item(asked, text, start, end)
+    if kind == "list":
+        items = list_items(text, start, end)
+        if items:
+            return items[0][0], items[-1][1]
+        return _aligned(asked, text, start, end)
+    if kind == "yesno":
+        return _predicate(asked, text, start, end)
+    spans = typed_spans(asked, text, start, end)
+    if spans:
+        return _best_typed(asked, text, start, end, spans)
+    if kind in NUMERIC_KINDS or kind in ("date", "person"):
+        return None
+    return _aligned(asked, text, start, end)
+
+
+def _best_typed(asked: Asked, text: str, start: int, end: int, spans) -> tuple[int, int]:
+    """The span that fits the kind best and stands nearest after the question's words; for "bao nhiêu X và bao
+    nhiêu Y", from the first figure to the second."""
+    info = asked.info
+    anchors = _question_word_ends(asked, text, start, end)
+
+    def rank(span: tuple[int, int, float]) -> float:
+        a, b, fit = span
+        before = [e for e in anchors if e <= a]
+        near = 0.5 / (1 + (a - max(before)) / 25) if before else 0.0
+        return fit + near
+
+    ordered = sorted(spans, key=rank, reverse=True)
+    a, b, _ = ordered[0]
+    a, b = _trim_qualifier(asked, text, a, b), _with_unit(asked, text, b, end)
+    if len(info.units) >= 2:
+        # Each unit asked for, its own figure: the short answer runs from the first to the last of them.
+        ends = [(x, _with_unit(asked, text, y, end)) for x, y, _ in spans if _unit_after(asked, text, y, end)]
+        if len(ends) >= 2:
+            a, b = min(x for x, _ in ends), max(y for _, y in ends)
+    return a, b
+
+
+def _trim_qualifier(asked: Asked, text: str, a: int, b: int) -> int:
+    """A qualifier the question already says ("tối đa là bao nhiêu" → "24", not "tối đa 24") is dropped."""
+    m = _QUALIFIER_AT.match(text[a:b])
+    if m and asked.said(m.group(0).strip()):
+        return a + m.end()
+    return a
+
+
+def _unit_after(asked: Asked, text: str, b: int, end: int) -> str | None:
+    """The unit the question counts in ("lượt khách"), when the words right after the figure are it."""
+    following = asked.key(text[b:min(end, b + 40)])
+    for unit in asked.info.units:
+        key = asked.key(unit)
+        # "gần 7 triệu lượt khách du lịch" counts "lượt khách"; the unit's first syllable is enough ("tín chỉ").
+        if key and (following.startswith(key) or following.split(" ")[:1] == key.split(" ")[:1]):
+            return unit
+    return None
+
+
+def _with_unit(asked: Asked, text: str, b: int, end: int) -> int:
+    unit = _unit_after(asked, text, b, end)
+    if unit:
+        n = len(asked.key(unit).split())
+        words = list(re.finditer(r"\w+", text[b:end]))
+        n = min(n, len(words))
+        if n:
+            b = b + words[n - 1].end()
+    trailer = _UNIT_TRAILER.match(text, b)
+    return trailer.end() if trailer and trailer.end() <= end else b
+
+
+def _question_word_ends(asked: Asked, text: str, start: int, end: int) -> list[int]:
+    """End offsets of the clause's words that the question also has (content words only)."""
+    wanted = {
+        t for _, _, t in _tokens(asked.info.text, 0, len(asked.info.text), asked.info.folded)
+        if t not in STOP_WORDS and not t.isdigit()
+    }
+    return [b for _, b, t in _tokens(text, start, end, asked.info.folded) if t in wanted]
+
+
+def _ordinal_item(asked: Asked, text: str, start: int, end: int) -> tuple[int, int] | None:
+    assert asked.info.ordinal is not None
+    _, n = asked.info.ordinal
+    items = list_items(text, start, end)
+    if len(items) >= n:
+        return items[n - 1]
+    return None
+
+
+def _predicate(asked: Asked, text: str, start: int, end: int) -> tuple[int, int] | None:
+    """For "… có được tính trong ĐTBHK không?": the longest run of the question's words in the clause with the
+    negation before it ("không được tính"); None when the clause does not deny it (the sentence answers)."""
+    question = _tokens(asked.info.text, 0, len(asked.info.text), asked.info.folded)
+    words = [t for _, _, t in question]
+    clause = _tokens(text, start, end, asked.info.folded)
+    best = None
+    for i in range(len(clause)):
+        for j in range(len(words)):
+            n = 0
+            while i + n < len(clause) and j + n < len(words) and clause[i + n][2] == words[j + n]:
+                n += 1
+            if n and (best is None or n > best[1]) and any(words[j + k] not in STOP_WORDS for k in range(n)):
+                best = (i, n)
+    if best is None:
+        return None
+    i, n = best
+    # The denied predicate is its first words ("không được tính"), not everything the question repeats.
+    a, b = clause[i][0], clause[i + min(n, 2) - 1][1]
+    negation = _NEGATION.search(text[max(start, a - 16) : a])
+    if negation:
+        return a - (len(text[max(start, a - 16) : a]) - negation.start()), b
+    return None
+
+
+def _aligned(asked: Asked, text: str, start: int, end: int) -> tuple[int, int] | None:
+    """What stands in the clause where the question word stands in the question: after the question's words
+    before it, up to its words after it (or the end of the clause)."""
+    info = asked.info
+    if info.wh_span is None:
+        return None
+    question = _tokens(info.text, 0, len(info.text), info.folded)
+    before = [t for a, b, t in question if b <= info.wh_span[0]][-4:]
+    after = [t for a, b, t in question if a >= info.wh_span[1]][:3]
+    clause = _tokens(text, start, end, info.folded)
+    keys = [t for _, _, t in clause]
+    fillers = _FILLERS_FOLDED if info.folded else _FILLERS
+    answer_start = None
+    names = set(" ".join(asked.entity_keys).split())
+    for n in range(len(before), 0, -1):
+        tail = before[-n:]
+        if all(t in names or t in STOP_WORDS or t in fillers for t in tail):
+            continue  # "… ở Thanh Hóa là gì": a name says where the answer is, not where it stands
+        at = _find(keys, tail)
+        if at is not None:
+            answer_start = at + n
+            break
+    if answer_start is None:
+        return _before_right_context(asked, text, start, end, clause, after)
+    while answer_start < len(clause) and clause[answer_start][2] in fillers:
+        answer_start += 1
+    if answer_start >= len(clause):
+        return None
+    stop = len(clause)
+    for n in range(len(after), 0, -1):
+        head = after[:n]
+        if n == 1 and head[0] in STOP_WORDS:
+            break
+        at = _find(keys[answer_start + 1 :], head)
+        if at is not None:
+            stop = answer_start + 1 + at
+            break
+    a = clause[answer_start][0]
+    b = clause[stop - 1][1] if stop > answer_start else clause[answer_start][1]
+    return _clipped(info.kind, text, a, b)
+
+
+def _before_right_context(asked, text, start, end, clause, after) -> tuple[int, int] | None:
+    """"Ai sẽ tiến hành xử lý học vụ?": the words before "sẽ tiến hành xử lý học vụ" in the clause."""
+    keys = [t for _, _, t in clause]
+    for n in range(len(after), 1, -1):
+        at = _find(keys, after[:n])
+        if at:
+            first = at
+            while first > 0 and at - first < 6 and not re.search(r"[,;:.]", text[clause[first - 1][1] : clause[first][0]]):
+                first -= 1
+            return _clipped(asked.info.kind, text, clause[first][0], clause[at - 1][1])
+    return None
+
+
+def _clipped(kind: str, text: str, a: int, b: int) -> tuple[int, int]:
+    """At most a clause: a name ends before a purpose or condition ("… để nâng cao …"); any span at a ";"."""
+    piece = text[a:b]
+    cut = re.search(r"[;.](?:\s|$)", piece)
+    if cut:
+        b = a + cut.start()
+    if kind in ("who", "place", "person"):
+        m = _NAME_END.search(text[a:b])
+        if m:
+            b = a + m.start()
+        comma = text.find(",", a, b)
+        if comma > a:
+            b = comma
+    while b > a and text[b - 1] in " ,:":
+        b -= 1
+    return a, b
+
+
+def _find(keys: list[str], needle: list[str]) -> int | None:
+    n = len(needle)
+    for i in range(len(keys) - n + 1):
+        if keys[i : i + n] == needle:
+            return i
+    return None

@@ -1,0 +1,215 @@
+"""The answerer's rules, one question type or cutting rule each, on passages written for the test (not the sample
+corpus): each case is one the answerer got wrong before the rule (a whole long sentence, the wrong figure, a
+refusal, a sentence without the fact asked)."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from retriever.answer.extractive import ExtractiveAnswerer
+from retriever.types import Hit
+from tests.retriever.answer.test_extractive import check_citations
+
+
+def hit(i: int, text: str, title: str = "Tin địa phương", dense: float = 0.9) -> Hit:
+    return Hit(f"c{i}", f"d{i}", f"{i}.txt", title, None, text, 0.03 - i / 1000, dense_score=dense)
+
+
+def ask(question: str, *texts: str, title: str = "Tin địa phương", **kwargs):
+    answer = ExtractiveAnswerer(**kwargs).answer(question, [hit(i, t, title) for i, t in enumerate(texts)])
+    if answer.found:
+        check_citations(answer)
+    return answer
+
+
+def short(answer) -> str | None:
+    return answer.short_answer.text if answer.short_answer else None
+
+
+LONG_ENUMERATION = (
+    "Năm 2023, tổng số hồ sơ trực tuyến của huyện đạt 120.500 hồ sơ, tỷ lệ hồ sơ đúng hạn đạt 96,5%, tỷ lệ hồ sơ "
+    "trễ hạn là 3,5%, số người dùng tài khoản định danh đạt 80.000 người, giúp người dân tiết kiệm thời gian và "
+    "chi phí đi lại trong việc thực hiện thủ tục hành chính."
+)
+
+
+def test_one_figure_of_a_long_enumerating_sentence_gets_its_clause():
+    answer = ask("Tỷ lệ hồ sơ trễ hạn là bao nhiêu?", LONG_ENUMERATION)
+    assert short(answer) == "3,5%"
+    assert answer.answer == "tỷ lệ hồ sơ trễ hạn là 3,5% [1]"
+
+
+def test_a_clause_that_opens_with_its_predicate_keeps_its_subject():
+    text = (
+        "Trong năm qua, công tác cải cách hành chính được đẩy mạnh ở tất cả các xã; 1.250 doanh nghiệp, hợp tác xã "
+        "đăng ký nộp thuế điện tử, đạt 97% kế hoạch, tăng 12% so với năm trước, góp phần giảm chi phí tuân thủ."
+    )
+    answer = ask("Số doanh nghiệp đăng ký nộp thuế điện tử đạt bao nhiêu phần trăm kế hoạch?", text)
+    assert short(answer) == "97%"
+    assert answer.answer.startswith("1.250 doanh nghiệp, hợp tác xã đăng ký nộp thuế điện tử, đạt 97% kế hoạch")
+
+
+def test_the_focus_noun_tells_revenue_from_visitors():
+    texts = (
+        "Năm 2023, khu du lịch biển Cửa Lò của tỉnh đón gần 3 triệu lượt khách, tăng mạnh so với năm trước.",
+        "Doanh thu từ các dịch vụ du lịch đạt 5.000 tỉ đồng.",
+    )
+    answer = ask("Doanh thu của khu du lịch biển Cửa Lò năm 2023 là bao nhiêu?", " ".join(texts))
+    assert short(answer) == "5.000 tỉ đồng"
+    assert "lượt khách" not in answer.answer
+
+
+def test_the_clause_is_chosen_by_what_is_asked_not_by_the_year_and_place():
+    text = (
+        "Theo đánh giá của Bộ Nội vụ về kết quả cải cách hành chính năm 2022, thì chỉ số về “Tổ chức bộ máy” của "
+        "Gia Lai chỉ đạt thứ 48 trên 63 tỉnh thành, thành phố trực thuộc trung ương, trong khi chỉ số về “Thể chế” "
+        "đạt 20/63."
+    )
+    assert short(ask("Chỉ số Thể chế của Gia Lai năm 2022 xếp thứ mấy?", text)) == "20/63"
+
+
+def test_the_unit_counted_picks_the_figure():
+    text = "Mùa lễ hội năm nay, thị xã phục vụ 40.000 lượt khách và 2.000 đoàn khách, doanh thu đạt 90 tỉ đồng."
+    assert short(ask("Mùa lễ hội năm nay thị xã phục vụ bao nhiêu đoàn khách?", text)) == "2.000 đoàn khách"
+
+
+def test_a_percentage_question_wants_a_percentage():
+    text = "Tổng sản phẩm của tỉnh tăng 8,2%, đứng thứ 9/63 tỉnh, thành; thu ngân sách đạt 12.000 tỉ đồng."
+    assert short(ask("Tổng sản phẩm của tỉnh tăng bao nhiêu %?", text)) == "8,2%"
+
+
+def test_a_rank_question_wants_a_rank():
+    text = "Tổng sản phẩm của tỉnh tăng 8,2%, đứng thứ 9/63 tỉnh, thành; thu ngân sách đạt 12.000 tỉ đồng."
+    assert short(ask("Tăng trưởng tổng sản phẩm của tỉnh đứng thứ mấy?", text)) == "thứ 9/63"
+
+
+def test_a_duration_question_wants_a_duration():
+    text = "Người vi phạm có thể bị phạt tiền 50.000.000 đồng hoặc phạt tù từ 02 năm đến 05 năm."
+    assert short(ask("Người vi phạm có thể bị phạt tù bao lâu?", text)) in ("02 năm", "từ 02 năm")
+
+
+def test_a_date_written_in_words_is_a_date():
+    answer = ask(
+        "Cổng dịch vụ công trực tuyến của tỉnh Quảng Trị khai trương khi nào?",
+        "Cổng dịch vụ công trực tuyến của tỉnh Quảng Trị được khai trương vào tháng ba.",
+    )
+    assert answer.found and short(answer) == "tháng ba"
+
+
+def test_a_relative_date_is_a_date():
+    answer = ask("Huyện hoàn thành cấp nước sạch khi nào?", "Đầu năm nay, huyện đã hoàn thành cấp nước sạch cho các xã.")
+    assert answer.found and short(answer) == "Đầu năm nay"
+
+
+def test_an_article_on_one_line_takes_effect_when_it_says():
+    article = "Điều 3. Quyết định này có hiệu lực kể từ ngày ký."
+    answer = ask("Quyết định này có hiệu lực khi nào?", article, title=article)
+    assert answer.found and short(answer) == "kể từ ngày ký"
+
+
+def test_an_abbreviation_names_the_same_body_as_its_full_name():
+    text = "Bộ Thông tin và Truyền thông đề nghị tỉnh hoàn thành 30 dịch vụ công trực tuyến trong năm."
+    abbreviated = ask("Bộ TT&TT đề nghị tỉnh hoàn thành bao nhiêu dịch vụ công?", text)
+    full = ask("Bộ Thông tin và Truyền thông đề nghị tỉnh hoàn thành bao nhiêu dịch vụ công?", text)
+    assert abbreviated.found and full.found and short(abbreviated) == short(full) == "30 dịch vụ công"
+
+
+def test_the_nth_item_of_a_list():
+    text = (
+        "Kế hoạch nêu 5 biện pháp trọng tâm, gồm: Biện pháp về tuyên truyền; Biện pháp về đào tạo; Biện pháp về tài "
+        "chính; Biện pháp về hạ tầng; Biện pháp về kiểm tra, giám sát."
+    )
+    answer = ask("Biện pháp thứ tư trong 5 biện pháp trọng tâm là gì?", text)
+    assert answer.answer == "Biện pháp về hạ tầng [1]" and short(answer) == "Biện pháp về hạ tầng"
+
+
+def test_how_many_this_and_how_many_that_gets_both():
+    text = "Năm học 2023, huyện có 25 trường học và 12 trạm y tế, phục vụ hơn 80.000 người dân ở 14 xã."
+    assert short(ask("Huyện có bao nhiêu trường học và bao nhiêu trạm y tế?", text)) == "25 trường học và 12 trạm y tế"
+
+
+def test_a_list_question_gets_the_items():
+    text = "Hồ sơ gồm: đơn đề nghị, bản sao căn cước và giấy xác nhận cư trú."
+    assert short(ask("Hồ sơ gồm những giấy tờ nào?", text)) == "đơn đề nghị, bản sao căn cước và giấy xác nhận cư trú"
+
+
+def test_a_person_is_named_by_the_office_asked():
+    text = (
+        "Ông Trần Văn Hùng, Chủ tịch UBND huyện, cho biết kế hoạch đã hoàn thành. "
+        "Bà Lê Thị Hoa, Phó Chủ tịch UBND huyện, phụ trách văn hóa."
+    )
+    assert short(ask("Ai là Phó Chủ tịch UBND huyện?", text)) == "Lê Thị Hoa"
+
+
+def test_a_denied_yes_no_question_gets_the_denial():
+    text = "Theo quy chế, điểm rèn luyện không được tính vào điểm trung bình học kỳ của sinh viên."
+    assert short(ask("Điểm rèn luyện có được tính vào điểm trung bình học kỳ không?", text)) == "không được tính"
+
+
+def test_a_why_question_gets_the_whole_sentence_and_no_short_answer():
+    text = (
+        "Dự án chậm tiến độ vì vướng mắc trong giải phóng mặt bằng, thiếu vốn đối ứng và thời tiết mưa kéo dài ở "
+        "các huyện miền núi phía tây của tỉnh trong suốt quý ba."
+    )
+    answer = ask("Vì sao dự án chậm tiến độ?", text)
+    assert answer.answer == f"{text} [1]" and answer.short_answer is None
+
+
+def test_what_the_question_word_stands_for():
+    text = "Theo quy chế, số tín chỉ tối đa sinh viên được đăng ký trong mỗi học kỳ chính là 24 tín chỉ."
+    assert short(ask("Số tín chỉ tối đa được đăng ký trong mỗi học kỳ chính là bao nhiêu?", text)) == "24"
+
+
+def test_an_announced_list_is_the_answer_not_its_announcement():
+    text = (
+        "Việc công nhận tín chỉ của Trường bảo đảm các nguyên tắc sau: kết quả đối sánh chuẩn đầu ra là cơ sở "
+        "cốt lõi, thông qua ý kiến của đơn vị chuyên môn, công khai và minh bạch với người học trong toàn bộ quá trình."
+    )
+    answer = ask("Việc công nhận tín chỉ bảo đảm các nguyên tắc nào?", text)
+    assert "kết quả đối sánh chuẩn đầu ra" in answer.answer
+
+
+def test_a_headline_is_not_the_answer():
+    title = "Huyện Kỳ Sơn đẩy mạnh chuyển đổi số"
+    text = f"{title}\nNăm 2023, huyện Kỳ Sơn đưa 45 dịch vụ công trực tuyến vào vận hành."
+    answer = ask("Huyện Kỳ Sơn đưa bao nhiêu dịch vụ công trực tuyến vào vận hành?", text, title=title)
+    assert short(answer) == "45 dịch vụ công" and title not in answer.answer
+
+
+class Keywords:
+    """Vectors by the words a text holds: "thông xe" and "đưa vào sử dụng" mean the same, "khởi công" not."""
+
+    name, dim = "test/keywords", 3
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
+        rows = []
+        for t in texts:
+            t = t.lower()
+            rows.append([("thông xe" in t or "đưa vào sử dụng" in t) * 1.0, ("khởi công" in t) * 1.0, 0.2])
+        v = np.array(rows, dtype=np.float32)
+        return v / np.linalg.norm(v, axis=1, keepdims=True)
+
+    embed_queries = embed_passages = _encode
+
+
+def test_the_sentence_closest_in_meaning_wins_a_tie_of_words():
+    texts = ("Cầu Cửa Hội được khởi công ngày 1-2-2020.", "Cầu Cửa Hội được thông xe ngày 5-6-2022.")
+    question = "Cầu Cửa Hội được đưa vào sử dụng khi nào?"
+    # Words alone: a tie, and the first sentence wins it.
+    assert short(ask(question, " ".join(texts), min_coverage=0)) == "ngày 1-2-2020"
+    assert short(ask(question, " ".join(texts), min_coverage=0, embedder=Keywords())) == "ngày 5-6-2022"
+
+
+def test_a_sentence_far_in_meaning_is_refused():
+    texts = ("Cầu Cửa Hội được khởi công ngày 1-2-2020.",)
+    question = "Cầu Cửa Hội được đưa vào sử dụng khi nào?"
+    assert ask(question, *texts, embedder=Keywords(), min_coverage=0).found
+    assert not ask(question, *texts, embedder=Keywords(), min_coverage=0, min_sentence_score=0.5).found
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["ty le ho so tre han la bao nhieu", "Tỷ lệ hồ sơ trễ hạn là bao nhiêu?"],
+)
+def test_questions_typed_without_diacritics_get_the_same_answer(question):
+    assert short(ask(question, LONG_ENUMERATION)) == "3,5%"

@@ -1,0 +1,80 @@
+"""Clause cutting (retriever/answer/clauses.py): where a long sentence may be cut, which clause keeps its subject,
+and the items of an enumeration."""
+from retriever.answer.clauses import Piece, choose_window, clause_pieces, list_items, split_pieces
+
+
+def texts(text: str, pieces) -> list[str]:
+    return [text[p.start : p.end] for p in pieces]
+
+
+def test_pieces_split_at_semicolons_colons_and_commas_but_not_inside_numbers_brackets_or_quotes():
+    text = 'Tỷ lệ đạt 98,7% (gồm A, B), khẩu hiệu "X, Y"; số hộ: 1.234 hộ'
+    assert texts(text, split_pieces(text, 0, len(text))) == [
+        "Tỷ lệ đạt 98,7% (gồm A, B)", 'khẩu hiệu "X, Y"', "số hộ", "1.234 hộ",
+    ]
+    assert [p.separator for p in split_pieces(text, 0, len(text))] == ["", ",", ";", ":"]
+
+
+def test_a_comma_without_a_verb_after_it_is_a_list_of_nouns_not_a_clause():
+    text = "Tỉnh xếp thứ 15 trong tổng số 63 tỉnh, thành phố cả nước, tăng 3 bậc so với năm trước."
+    pieces, _, _ = clause_pieces(text, 0, len(text))
+    assert texts(text, pieces)[0] == "Tỉnh xếp thứ 15 trong tổng số 63 tỉnh, thành phố cả nước"
+
+
+def test_a_leading_phrase_of_time_opens_the_clause_after_it():
+    text = "Để thực hiện mục tiêu, ngày 5-3-2022, UBND huyện đã ban hành kế hoạch, giao các xã thực hiện."
+    pieces, _, _ = clause_pieces(text, 0, len(text))
+    assert "ngày 5-3-2022, UBND huyện đã ban hành kế hoạch" in texts(text, pieces)
+
+
+def test_a_clause_opening_with_its_predicate_needs_the_one_before():
+    text = "Năm 2023, 1.200 hộ gia đình, tổ chức đăng ký sử dụng nước sạch, đạt 95% kế hoạch."
+    pieces, needs, verbs = clause_pieces(text, 0, len(text))
+    by_text = dict(zip(texts(text, pieces), needs))
+    assert by_text["đạt 95% kế hoạch."] is True
+    assert all(verbs)  # every clause left after the merging has its verb
+
+
+def windows(n: int) -> list[Piece]:
+    return [Piece(i * 10, i * 10 + 5, "" if i == 0 else ",") for i in range(n)]
+
+
+def test_the_window_takes_the_subject_a_clause_needs():
+    pieces = windows(3)
+    assert choose_window(pieces, 2, [0, 0, 0], [False] * 3, [False, False, True], verbless=False) == (1, 2)
+
+
+def test_the_window_does_not_take_a_clause_holding_a_rival_answer():
+    pieces = windows(3)
+    # The piece before brings question words but holds another figure of the kind asked: it stays out.
+    assert choose_window(pieces, 2, [0, 1.0, 0], [False, True, True], [False] * 3, verbless=False) == (2, 2)
+    assert choose_window(pieces, 2, [0, 1.0, 0], [False, False, True], [False] * 3, verbless=False) == (1, 2)
+
+
+def test_the_window_never_reaches_back_across_a_semicolon():
+    pieces = [Piece(0, 5, ""), Piece(10, 15, ";")]
+    assert choose_window(pieces, 1, [1.0, 0], [False, False], [False, True], verbless=False) == (1, 1)
+
+
+def test_a_clause_without_a_verb_takes_the_one_after_it():
+    pieces = windows(3)
+    assert choose_window(pieces, 0, [0, 0, 0], [False] * 3, [False] * 3, verbless=True) == (0, 1)
+
+
+def test_list_items_split_at_semicolons_when_there_are_some():
+    text = "Đề án có 3 giải pháp, gồm: Giải pháp về nhân lực, tài chính; Giải pháp về thể chế; Giải pháp về hạ tầng."
+    items = list_items(text, 0, len(text))
+    assert texts(text, [Piece(a, b, "") for a, b in items]) == [
+        "Giải pháp về nhân lực, tài chính", "Giải pháp về thể chế", "Giải pháp về hạ tầng",
+    ]
+
+
+def test_list_items_end_at_the_item_joined_by_va_and_leave_out_the_count():
+    text = "Chương trình gồm 3 trụ cột là y tế, giáo dục và giao thông, với tổng 20 chỉ tiêu."
+    items = list_items(text, 0, len(text))
+    assert texts(text, [Piece(a, b, "") for a, b in items]) == ["y tế", "giáo dục", "giao thông"]
+
+
+def test_no_list_without_an_enumeration():
+    text = "Huyện đã hoàn thành kế hoạch năm."
+    assert list_items(text, 0, len(text)) == []
