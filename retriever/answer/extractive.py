@@ -301,8 +301,8 @@ class ExtractiveAnswerer:
         q = self._question(question)
         if not q.terms:
             return Draft(q, hits, best_similarity=best_similarity, refusal="no content words")
-        evidence = (" ".join(q.key(h.title + " " + h.text) for h in hits),
-                    " ".join(q.key(spell_out(h.title + " " + h.text)) for h in hits))
+        evidence = (" ".join(q.key(_scope(h) + " " + h.text) for h in hits),
+                    " ".join(q.key(spell_out(_scope(h) + " " + h.text)) for h in hits))
         if any(not _contains_any(evidence, e) for e in q.entities):
             # A place or body no passage mentions: the corpus cannot answer.
             return Draft(q, hits, best_similarity=best_similarity, refusal="a name no passage mentions")
@@ -387,7 +387,7 @@ class ExtractiveAnswerer:
             _Candidate(
                 s,
                 context=[c for c in sentences[max(0, j - self.context_sentences) : j][::-1] if not c.is_title],
-                title_keys=q.keys(hits[i].title),
+                title_keys=q.keys(_scope(hits[i])),
                 title_terms=_text_terms(hits[i].title, q.folded),
             )
             for i, sentences in enumerate(per_hit)
@@ -406,7 +406,7 @@ class ExtractiveAnswerer:
         # question asks for is no word the answer must cover.
         category = _terms(q.info.category, q.folded) if q.info.category else set()
         total = sum(w for t, w in weight.items() if t not in category or df[t]) or 1.0
-        passage_keys = [q.keys(h.title + " " + h.text) for h in hits]
+        passage_keys = [q.keys(_scope(h) + " " + h.text) for h in hits]
         # A name every passage mentions ("Thanh Hóa" over articles about Thanh Hóa) tells no passage from another;
         # its words would outweigh what the question asks about it, so ranking leaves them out.
         everywhere = [e for e in q.entities if all(_contains_any(k, e) for k in passage_keys)]
@@ -627,6 +627,12 @@ class ExtractiveAnswerer:
         if suggestions:
             return Answer(NOT_FOUND_WITH_SUGGESTIONS, found=False, suggestions=suggestions)
         return Answer(NOT_FOUND, found=False)
+
+
+def _scope(hit: Hit) -> str:
+    """What a passage speaks within besides its own words: its document's title and, for a legal document, its
+    issuer ("ỦY BAN NHÂN DÂN TỈNH THANH HÓA"): an article of a provincial decision does not name its province."""
+    return f"{hit.title} {hit.issuer}" if hit.issuer else hit.title
 
 
 def _rank(c: _Candidate) -> tuple[bool, float]:

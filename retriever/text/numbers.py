@@ -128,6 +128,12 @@ _TRAILER = re.compile(r"\s+(?:trở lên|trở xuống|trở lại)(?!\w)", re.I
 _AMBIGUOUS_ALONE = {"năm", "tư", "ba", "không", "một"}
 
 
+# The number of a legal document is an identifier: "1234/QĐ-UBND", "58/NQ-TW", "13/2023/NĐ-CP" (the year inside
+# the code too). Its digits are followed, or preceded, by a slash and capital letters of the issuing body's code.
+_DOCUMENT_CODE = re.compile(r"(?:/\d{4})?/[A-ZĐ]{2,}")
+_DOCUMENT_CODE_TAIL = re.compile(r"\d+/$")
+
+
 def quantity_spans(text: str) -> list[tuple[int, int, str]]:
     """Every figure of text with what qualifies it, as (start, end, kind): kind "percent" ("98,7%", "56
     phần trăm"), "money" ("14.000 tỉ đồng"), "duration" ("03 năm", "hai tuần"), "rank" ("thứ 12/63", "thứ 6"),
@@ -137,6 +143,8 @@ def quantity_spans(text: str) -> list[tuple[int, int, str]]:
     for start, end in _number_runs(text):
         if out and start < out[-1][1]:
             continue  # inside the figure before ("7 triệu", "12/63")
+        if _DOCUMENT_CODE.match(text, end) or _DOCUMENT_CODE_TAIL.search(text[max(0, start - 12) : start]):
+            continue  # a number inside a document's code ("1234/QĐ-UBND", "13/2023/NĐ-CP") counts nothing
         word_run = not text[start].isdigit()
         if word_run and text[start:end].lower() in _AMBIGUOUS_ALONE:
             if not _UNIT_AFTER["duration"].match(text, end) and not _UNIT_AFTER["money"].match(text, end):

@@ -64,11 +64,8 @@ def real_files_index(tmp_path_factory, sample_index, embedder, make_scanned_pdf,
 @pytest.mark.parametrize(
     "question, source, fact",
     [
-        pytest.param(
-            "Kinh phí thực hiện kế hoạch số hóa hồ sơ hộ tịch của Thanh Hóa là bao nhiêu?", "qd-1234-scan.pdf",
-            "18,5 tỷ đồng", marks=pytest.mark.xfail(strict=True, reason=(
-                "search ranks Điều 2 (the fact) first, but retriever/answer/extractive.py quotes the title sentence, which "
-                "shares more words with the question"))),
+        ("Kinh phí thực hiện kế hoạch số hóa hồ sơ hộ tịch của Thanh Hóa là bao nhiêu?", "qd-1234-scan.pdf",
+         "18,5 tỷ đồng"),
         ("Hồ sơ đất đai được giải quyết trong thời hạn bao lâu?", "quy-che-mot-cua.pdf", "15 ngày làm việc"),
         ("Đến năm 2025 bao nhiêu xã phường Hà Tĩnh được phủ sóng 5G?", "ke-hoach-ha-tinh.doc", "100% xã, phường"),
         ("Tỉ lệ hồ sơ thủ tục hành chính được ký số năm 2025 của Thanh Hóa là bao nhiêu?",

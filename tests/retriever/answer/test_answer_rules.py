@@ -213,3 +213,17 @@ def test_a_sentence_far_in_meaning_is_refused():
 )
 def test_questions_typed_without_diacritics_get_the_same_answer(question):
     assert short(ask(question, LONG_ENUMERATION)) == "3,5%"
+
+
+def test_an_article_answers_for_the_province_its_issuer_names():
+    """An article of a provincial decision does not repeat the province; its issuer header does. Without that
+    scope the question's "Thanh Hóa" made the article look like another place's, and a sentence of another
+    document won."""
+    decision = Hit("c0", "d0", "qd.pdf", "Quyết định 1234/QĐ-UBND về việc phê duyệt Kế hoạch số hóa hồ sơ hộ tịch",
+                   None, "Điều 2. Sở Tư pháp chủ trì thực hiện; kinh phí thực hiện là 18,5 tỷ đồng từ ngân sách tỉnh.",
+                   0.03, dense_score=0.9, issuer="ỦY BAN NHÂN DÂN TỈNH THANH HÓA")
+    news = hit(1, "Thanh Hóa xếp thứ 15 trong tổng số 63 tỉnh, thành phố về chuyển đổi số.")
+    answer = ExtractiveAnswerer().answer("Kinh phí thực hiện kế hoạch số hóa hồ sơ hộ tịch của Thanh Hóa là bao nhiêu?",
+                                         [decision, news])
+    check_citations(answer)
+    assert short(answer) == "18,5 tỷ đồng" and answer.citations[0].hit.source == "qd.pdf"

@@ -1,7 +1,14 @@
 """Numbers, quantities and dates in digits and in words (retriever/text/numbers.py)."""
 import pytest
 
-from retriever.text.numbers import date_spans, figures, ordinal_value, roman_to_number, words_to_number
+from retriever.text.numbers import (
+    date_spans,
+    figures,
+    ordinal_value,
+    quantity_spans,
+    roman_to_number,
+    words_to_number,
+)
 
 
 @pytest.mark.parametrize(
@@ -83,3 +90,8 @@ def test_number_words_before_a_unit_are_figures():
 def test_a_trailer_stays_with_its_figure():
     assert "5 điểm trở lên" not in kinds("Kết quả đạt từ 5 điểm trở lên.")  # the unit is the question's to add
     assert kinds("Đạt từ 80% trở lên nội dung.") == {"từ 80% trở lên": "percent"}
+
+
+def test_the_number_of_a_legal_document_is_no_figure():
+    text = "Quyết định 1234/QĐ-UBND và Nghị định 13/2023/NĐ-CP giao 25 nhiệm vụ; tỉnh đạt 23/63."
+    assert [(text[a:b], kind) for a, b, kind in quantity_spans(text)] == [("25", "count"), ("23/63", "rank")]
