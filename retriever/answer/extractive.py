@@ -41,7 +41,7 @@ from retriever.answer.question import (
     question_entities,
     question_offices,
 )
-from retriever.answer.spans import Asked, short_span, typed_spans
+from retriever.answer.spans import Asked, defined_entry, short_span, typed_spans
 from retriever.embed.base import Embedder
 from retriever.text.diacritics import restore_diacritics
 from retriever.text.normalize import fold, has_diacritics, normalize
@@ -253,6 +253,9 @@ def _kind_match(q: _Question, sentence: _Sentence, text: str) -> float:
         items = list_items(text, sentence.start, sentence.end)
         return 1.0 if len(items) >= n and q.key(noun) in sentence.keys[0] else 0.2
     if kind == "definition":
+        # A sentence that defines the very term asked about ("X: …", "X (Y): là …") beats one that only uses it.
+        if defined_entry(q.asked(), text, sentence.start, sentence.end):
+            return 1.5
         # "Mục tiêu … là gì" asks for content rather than a definition: the mark is a hint, not a requirement.
         return 1.0 if _DEFINITION_MARK.search(sentence.text) else 0.6
     if kind == "reason":
@@ -515,6 +518,10 @@ class ExtractiveAnswerer:
         if kind == "ordinal":
             short = short_span(asked, text, s.start, s.end)
             return (short or sentence), short
+        if kind == "definition":
+            entry = defined_entry(asked, text, s.start, s.end)
+            if entry:
+                return entry  # "HPTCHL: mức học phí cho loại tín chỉ học lại", not the formula around it
         pieces, needs, verbs = clause_pieces(text, s.start, s.end)
         if len(pieces) <= 1:
             return sentence, short_span(asked, text, s.start, s.end)
@@ -545,10 +552,14 @@ class ExtractiveAnswerer:
             ]
             if holding:
                 first, last = min(first, *holding), max(last, *holding)
-        while _ANNOUNCES.search(text[pieces[last].start : pieces[last].end]) and last + 1 < len(pieces) and (
-            pieces[last + 1].separator == ":"
+        while (
+            (_ANNOUNCES.search(text[pieces[last].start : pieces[last].end]) or not typed)
+            and last + 1 < len(pieces)
+            and pieces[last + 1].separator == ":"
         ):
-            # "… theo các nguyên tắc sau: Kết quả đối sánh …": what is announced is the answer.
+            # "… theo các nguyên tắc sau: Kết quả đối sánh …": what is announced is the answer. Where no figure,
+            # date or name is asked for, a lead-in ("Chi tiết thang điểm xét miễn anh văn: …") says nothing
+            # by itself either.
             anchor = last = last + 1
         window = (pieces[first].start, pieces[last].end)
         if kind == "list":

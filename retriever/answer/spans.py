@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from retriever.answer.clauses import list_items
-from retriever.answer.question import NUMERIC_KINDS, STOP_WORDS, QuestionInfo, capitalized_names, person_names
+from retriever.answer.question import NUMERIC_KINDS, STOP_WORDS, STOP_WORDS_FOLDED, QuestionInfo, capitalized_names, person_names
 from retriever.text.normalize import fold
 from retriever.text.numbers import QUALIFIERS, date_spans, figures
 from retriever.text.places import find_places
@@ -143,6 +143,11 @@ def short_span(asked: Asked, text: str, start: int, end: int) -> tuple[int, int]
         return None
     if kind == "ordinal":
         return _ordinal_item(asked, text, start, end)
+    if kind == "definition":
+        entry = defined_entry(asked, text, start, end)
+        if entry:
+            return entry[1]
+        return _aligned(asked, text, start, end)
     if kind == "list":
         items = list_items(text, start, end)
         if items:
@@ -219,6 +224,68 @@ def _question_word_ends(asked: Asked, text: str, start: int, end: int) -> list[i
         if t not in STOP_WORDS and not t.isdigit()
     }
     return [b for _, b, t in _tokens(text, start, end, asked.info.folded) if t in wanted]
+
+
+# What a term is told to mean: "HPHK: học phí học kỳ", "Học phí học kỳ (HPHK): là …", "X là …", "X được hiểu là …".
+_DEFINES = re.compile(r"\)?(?:\s*\([^()]{1,40}\))?\s*(?::\s*(?:là\s+)?|\s+(?:được hiểu là|nghĩa là|có nghĩa là|là)\s+)")
+# The next entry of a list of definitions ("…, HPTCHL: …") ends this one; so does a ";" or the sentence's end.
+_NEXT_ENTRY = re.compile(r"[;]|,\s+(?:\S+\s+){0,4}?\S+\s*:")
+_DEFINING_WORDS = {False: {"nghĩa", "có", "được", "hiểu"}, True: {"nghia", "co", "duoc", "hieu"}}
+_TERM_OPENERS = ("khái niệm", "thuật ngữ", "cụm từ", "định nghĩa", "từ")  # longest first
+
+
+def _key_text(text: str, folded: bool) -> str:
+    """text lower-cased, or folded, one character for one: offsets in it are offsets in text."""
+    return "".join((f[0] if (f := fold(c)) else c) for c in text) if folded else text.lower()
+
+
+def defined_entry(asked: Asked, text: str, start: int, end: int) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """For "X là gì" / "X nghĩa là gì" / "thế nào là X": where text[start:end] defines X, the entry (from X to the
+    end of its definition) and the definition alone. Laws and regulations define their terms in lists ("Trong đó:
+    HPHK: học phí học kỳ, HPTCHL: …", "Trong Luật này, các từ ngữ dưới đây được hiểu như sau: …"), so the
+    definition ends where the next entry begins."""
+    info = asked.info
+    if info.wh_span is None:
+        return None
+    question = _tokens(info.text, 0, len(info.text), info.folded)
+    before = [t for a, b, t in question if b <= info.wh_span[0]]
+    after = [t for a, b, t in question if a >= info.wh_span[1]]
+    while before and before[-1] in _DEFINING_WORDS[info.folded]:
+        before = before[:-1]  # "X (có) nghĩa là gì", "X được hiểu là gì"
+    while after and after[0] in ("là", "la"):
+        after = after[1:]  # "thế nào là X"
+    for opener in _TERM_OPENERS:  # "Khái niệm X là gì": the term is X
+        words = (fold(opener) if info.folded else opener).split()
+        if before[: len(words)] == words:
+            before = before[len(words) :]
+            break
+    # The term ends at the question word ("X là gì") or starts after it ("thế nào là X"): longest first.
+    terms = [before[i:] for i in range(max(0, len(before) - 8), len(before))]
+    terms += [after[:n] for n in range(min(8, len(after)), 0, -1)]
+    haystack = _key_text(text, info.folded)
+    stops = STOP_WORDS_FOLDED if info.folded else STOP_WORDS
+    for term in terms:
+        if all(t in stops or t.isdigit() for t in term):
+            continue
+        pattern = r"(?<!\w)\(?" + r"\s+".join(re.escape(t) for t in term) + r"(?!\w)"
+        for m in re.finditer(pattern, haystack[start:end]):
+            a = start + m.start()
+            defines = _DEFINES.match(haystack, start + m.end())
+            if not defines or defines.end() >= end:
+                continue
+            meaning = defines.end()
+            following = _NEXT_ENTRY.search(text, meaning, end)
+            stop = following.start() if following else end
+            while stop > meaning and text[stop - 1] in " ,:":
+                stop -= 1
+            # The entry keeps its sentence's full stop; the short answer does not.
+            bare = stop - 1 if text[stop - 1] == "." else stop
+            if bare - meaning < 3:
+                continue
+            # An entry near the sentence's head is read from the head ("Học phí học kỳ (HPHK): là …").
+            entry_start = start if a - start <= 60 and not re.search(r"[:;]", text[start:a]) else a
+            return (entry_start, stop), (meaning, bare)
+    return None
 
 
 def _ordinal_item(asked: Asked, text: str, start: int, end: int) -> tuple[int, int] | None:

@@ -169,6 +169,43 @@ def test_an_announced_list_is_the_answer_not_its_announcement():
     assert "kết quả đối sánh chuẩn đầu ra" in answer.answer
 
 
+FEE_RULE = (
+    "Học phí mỗi học kỳ của người học được tính theo công thức sau: \"Học phí = HPCB + MTL × STLL\" Trong đó: "
+    "HPCB: học phí cơ bản của học kỳ, MTL: mức thu cho một tín chỉ học lại, STLL: số tín chỉ học lại trong học kỳ. "
+    "Học phí cơ bản (HPCB): là khoản tiền người học đóng khi đăng ký học phần lần đầu."
+)
+
+
+@pytest.mark.parametrize(
+    "question, entry, meaning",
+    [
+        # One entry of a list of definitions, not the formula around it.
+        ("MTL nghĩa là gì trong công thức tính học phí?", "MTL: mức thu cho một tín chỉ học lại",
+         "mức thu cho một tín chỉ học lại"),
+        # The term named in brackets after its full name.
+        ("Học phí cơ bản là gì?", "Học phí cơ bản (HPCB): là khoản tiền người học đóng khi đăng ký học phần lần đầu.",
+         "khoản tiền người học đóng khi đăng ký học phần lần đầu"),
+        ("Thế nào là học phí cơ bản?", "Học phí cơ bản (HPCB): là khoản tiền người học đóng khi đăng ký học phần lần đầu.",
+         "khoản tiền người học đóng khi đăng ký học phần lần đầu"),
+        ("stll la gi?", "STLL: số tín chỉ học lại trong học kỳ.", "số tín chỉ học lại trong học kỳ"),
+    ],
+)
+def test_a_definition_question_gets_the_entry_that_defines_the_term(question, entry, meaning):
+    answer = ask(question, FEE_RULE)
+    assert answer.answer == f"{entry} [1]"
+    assert short(answer) == meaning
+
+
+def test_a_lead_in_before_a_colon_is_no_answer_by_itself():
+    text = (
+        "Bảng quy đổi điểm xét miễn học ngoại ngữ của Khoa: Với Ngoại ngữ 1 (TOEIC 400, IELTS 4.0, VNU 126-150), "
+        "với Ngoại ngữ 2 (TOEIC 450, IELTS 4.5, VNU 151-175), với Ngoại ngữ 3 (TOEIC 500, IELTS 5.0, VNU 176-200), "
+        "với Ngoại ngữ 4 (TOEIC 550, IELTS 5.5, VNU 201-225)."
+    )
+    answer = ask("Có được xét miễn học ngoại ngữ theo bảng quy đổi điểm của Khoa không?", text)
+    assert "Với Ngoại ngữ 1 (TOEIC 400" in answer.answer
+
+
 def test_a_headline_is_not_the_answer():
     title = "Huyện Kỳ Sơn đẩy mạnh chuyển đổi số"
     text = f"{title}\nNăm 2023, huyện Kỳ Sơn đưa 45 dịch vụ công trực tuyến vào vận hành."
