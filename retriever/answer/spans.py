@@ -11,7 +11,14 @@ import re
 from dataclasses import dataclass, field
 
 from retriever.answer.clauses import list_items
-from retriever.answer.question import NUMERIC_KINDS, STOP_WORDS, STOP_WORDS_FOLDED, QuestionInfo, capitalized_names, person_names
+from retriever.answer.question import (
+    NUMERIC_KINDS,
+    STOP_WORDS,
+    STOP_WORDS_FOLDED,
+    QuestionInfo,
+    capitalized_names,
+    person_names,
+)
 from retriever.text.normalize import fold
 from retriever.text.numbers import QUALIFIERS, date_spans, figures
 from retriever.text.places import find_places
@@ -230,7 +237,8 @@ def _question_word_ends(asked: Asked, text: str, start: int, end: int) -> list[i
 _DEFINES = re.compile(r"\)?(?:\s*\([^()]{1,40}\))?\s*(?::\s*(?:là\s+)?|\s+(?:được hiểu là|nghĩa là|có nghĩa là|là)\s+)")
 # The next entry of a list of definitions ("…, HPTCHL: …") ends this one; so does a ";" or the sentence's end.
 _NEXT_ENTRY = re.compile(r"[;]|,\s+(?:\S+\s+){0,4}?\S+\s*:")
-_DEFINING_WORDS = {False: {"nghĩa", "có", "được", "hiểu"}, True: {"nghia", "co", "duoc", "hieu"}}
+_DEFINING_WORDS = {"nghĩa", "có", "được", "hiểu"}
+_DEFINING_WORDS_FOLDED = {fold(w) for w in _DEFINING_WORDS}
 _TERM_OPENERS = ("khái niệm", "thuật ngữ", "cụm từ", "định nghĩa", "từ")  # longest first
 
 
@@ -250,9 +258,10 @@ def defined_entry(asked: Asked, text: str, start: int, end: int) -> tuple[tuple[
     question = _tokens(info.text, 0, len(info.text), info.folded)
     before = [t for a, b, t in question if b <= info.wh_span[0]]
     after = [t for a, b, t in question if a >= info.wh_span[1]]
-    while before and before[-1] in _DEFINING_WORDS[info.folded]:
+    defining = _DEFINING_WORDS_FOLDED if info.folded else _DEFINING_WORDS
+    while before and before[-1] in defining:
         before = before[:-1]  # "X (có) nghĩa là gì", "X được hiểu là gì"
-    while after and after[0] in ("là", "la"):
+    while after and after[0] == ("la" if info.folded else "là"):
         after = after[1:]  # "thế nào là X"
     for opener in _TERM_OPENERS:  # "Khái niệm X là gì": the term is X
         words = (fold(opener) if info.folded else opener).split()
