@@ -64,6 +64,8 @@ _LIST_MARK = re.compile(r"[:;]|\b(?:gồm|bao gồm|như)\b")
 _DEFINITION_MARK = re.compile(r"[:“\"]|\b(?:là|gồm|bao gồm|nhằm|tức là)\b")
 # A clause that announces what follows its colon ("… các trường hợp sau:", "… như sau:", "Trong đó:").
 _ANNOUNCES = re.compile(r"\b(?:sau|sau đây|như sau|dưới đây|gồm|bao gồm|gồm có|cụ thể|trong đó)\s*$", re.IGNORECASE)
+# A clause that bounds the period or the date before it ("…, kể từ ngày ký", "…, tính từ học kỳ đầu tiên").
+_BOUNDS = re.compile(r"\s*(?:kể từ|tính từ|tính đến|cho đến|đến hết|trước ngày|sau ngày)\b", re.IGNORECASE)
 _REASON_MARK = re.compile(r"\b(?:vì|do|bởi|nhằm|để|nên|nguyên nhân|lý do)\b")
 # Kinds whose answer must hold a span of that kind: a sentence without a figure cannot answer "bao nhiêu".
 _STRICT_KINDS = NUMERIC_KINDS | {"date", "person"}
@@ -552,6 +554,7 @@ class ExtractiveAnswerer:
             ]
             if holding:
                 first, last = min(first, *holding), max(last, *holding)
+        announced = False  # the window reached past "… các trường hợp sau:" into what it announces
         while (
             (_ANNOUNCES.search(text[pieces[last].start : pieces[last].end]) or not typed)
             and last + 1 < len(pieces)
@@ -560,7 +563,12 @@ class ExtractiveAnswerer:
             # "… theo các nguyên tắc sau: Kết quả đối sánh …": what is announced is the answer. Where no figure,
             # date or name is asked for, a lead-in ("Chi tiết thang điểm xét miễn anh văn: …") says nothing
             # by itself either.
+            announced = announced or bool(_ANNOUNCES.search(text[pieces[last].start : pieces[last].end]))
             anchor = last = last + 1
+        while (
+            last + 1 < len(pieces) and pieces[last + 1].separator == "," and _BOUNDS.match(text, pieces[last + 1].start)
+        ):
+            last += 1  # "trong thời hạn 30 ngày, kể từ ngày nhận được quyết định": the span is bounded where it starts
         window = (pieces[first].start, pieces[last].end)
         if kind == "list":
             # The items follow the piece that announces them, to the end of the enumeration; without a head
@@ -581,6 +589,10 @@ class ExtractiveAnswerer:
                 while last + 1 < len(pieces) and pieces[last + 1].end - window[0] <= LONG_SENTENCE:
                     last += 1
                 window = (window[0], max(window[1], pieces[last].end))
+        if announced and not typed and kind != "list":
+            # "Sinh viên không được chuyển trường trong các trường hợp sau: A, B, C": every case is the answer,
+            # however long the enumeration; its first item alone would read as the only one.
+            window = (window[0], s.end)
         if s.end - s.start <= SHORT_SENTENCE:
             window = sentence  # too short to be worth cutting
         return window, short

@@ -168,10 +168,22 @@ def ordinal_item(question: str) -> tuple[str, int] | None:
         last = noun.split()[-1]
         if last in _NOT_ITEMS or fold(last) in _NOT_ITEMS or last in STOP_WORDS:
             continue
+        if not _asks_for_item(text, m.start(), m.end()):
+            continue
         value = ordinal_value(number.upper() if re.fullmatch(r"[ivx]+", number) else number)
         if value:
             return noun, value
     return None
+
+
+def _asks_for_item(text: str, start: int, end: int) -> bool:
+    """Whether the ordinal phrase text[start:end] is what the question asks about ("Giải pháp thứ sáu là gì?",
+    "Nhiệm vụ thứ hai?") rather than where it asks ("Ai được học ngành thứ 2?", "Điều kiện để học một chương
+    trình thứ hai?": the second major, not the second item of a list)."""
+    before = text[:start]
+    if _WH_PATTERNS[False].search(before) or re.search(r"(?<!\w)một(?:\s+\w+){0,3}\s*$", before):
+        return False
+    return not before.strip(" ,.") or _WH_PATTERNS[False].search(text, end) is not None
 
 
 @dataclass

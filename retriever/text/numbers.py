@@ -93,7 +93,8 @@ QUALIFIERS = (
 _QUALIFIER = re.compile(rf"(?:(?<=\s)|^)(?:{QUALIFIERS})\s+$", re.IGNORECASE)
 _CURRENCY = r"(?:tỷ|tỉ|triệu|nghìn|ngàn)?\s*(?:đồng|VNĐ|VND|USD|đô la|euro)"
 _MULTIPLIER = r"(?:nghìn tỷ|nghìn tỉ|tỷ|tỉ|triệu|nghìn|ngàn|trăm)"
-_DURATION_UNIT = r"(?:năm|tháng|tuần|ngày|giờ|phút|giây|học kỳ|học kì|kỳ|tiết)"
+# "15 ngày làm việc" is not "15 ngày": the longer unit first.
+_DURATION_UNIT = r"(?:ngày làm việc|năm học|học kỳ chính|năm|tháng|tuần|ngày|giờ|phút|giây|học kỳ|học kì|kỳ|tiết)"
 
 
 def _number_runs(text: str) -> list[tuple[int, int]]:

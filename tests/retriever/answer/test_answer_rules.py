@@ -169,6 +169,30 @@ def test_an_announced_list_is_the_answer_not_its_announcement():
     assert "kết quả đối sánh chuẩn đầu ra" in answer.answer
 
 
+def test_an_announced_enumeration_is_quoted_to_its_end():
+    text = (
+        "Bộ phận một cửa của xã từ chối tiếp nhận hồ sơ đăng ký hộ kinh doanh trong các trường hợp sau: người nộp "
+        "không xuất trình được giấy tờ tùy thân còn hiệu lực theo quy định, tên hộ kinh doanh trùng với tên đã đăng "
+        "ký trên địa bàn huyện, ngành nghề kinh doanh thuộc danh mục cấm đầu tư kinh doanh, hồ sơ thiếu chữ ký của "
+        "chủ hộ hoặc của các thành viên hộ gia đình."
+    )
+    answer = ask("Hồ sơ đăng ký hộ kinh doanh bị từ chối tiếp nhận trong trường hợp nào?", text)
+    # Every case, not the first one alone as if it were the only one.
+    assert "người nộp không xuất trình được giấy tờ tùy thân" in answer.answer
+    assert "hồ sơ thiếu chữ ký của chủ hộ hoặc của các thành viên hộ gia đình" in answer.answer
+
+
+def test_a_period_keeps_the_clause_that_says_where_it_starts():
+    text = (
+        "Trường hợp hồ sơ chưa đầy đủ, người nộp phải bổ sung các giấy tờ còn thiếu trong thời hạn 15 ngày làm việc, "
+        "kể từ ngày nhận được thông báo của cơ quan tiếp nhận, quá thời hạn này hồ sơ sẽ được trả lại cho người nộp."
+    )
+    answer = ask("Thời hạn bổ sung giấy tờ còn thiếu là bao lâu?", text)
+    assert short(answer) == "15 ngày làm việc"
+    assert "trong thời hạn 15 ngày làm việc, kể từ ngày nhận được thông báo của cơ quan tiếp nhận" in answer.answer
+    assert "trả lại" not in answer.answer
+
+
 FEE_RULE = (
     "Học phí mỗi học kỳ của người học được tính theo công thức sau: \"Học phí = HPCB + MTL × STLL\" Trong đó: "
     "HPCB: học phí cơ bản của học kỳ, MTL: mức thu cho một tín chỉ học lại, STLL: số tín chỉ học lại trong học kỳ. "

@@ -68,6 +68,16 @@ def test_ordinal_items(question, item):
     assert ordinal_item(question) == item
 
 
+@pytest.mark.parametrize(
+    "question",
+    ["Ai có thể đăng ký học ngành thứ 2?", "Điều kiện tối thiểu để học ngành thứ hai?",
+     "Điều kiện để đăng ký học một chương trình đào tạo thứ hai là gì?"],
+)
+def test_an_ordinal_the_question_asks_within_is_no_item_asked_for(question):
+    # The second major or a second programme is where the question asks, not the second item of a list.
+    assert ordinal_item(question) is None
+
+
 def test_a_rank_or_a_count_of_times_is_no_ordinal_item():
     assert ordinal_item("Thanh Hóa xếp thứ sáu cả nước?") is None
     assert ordinal_item("Đại hội lần thứ XIX diễn ra khi nào?") is None
