@@ -40,6 +40,7 @@ from retriever.answer.question import (
     document_years,
     question_entities,
     question_offices,
+    without_term_opener,
 )
 from retriever.answer.spans import Asked, defined_entry, short_span, typed_spans
 from retriever.embed.base import Embedder
@@ -349,7 +350,8 @@ class ExtractiveAnswerer:
         info = analyse(question)
         folded = info.folded
         spelled = spell_out(question)
-        terms = _terms(spelled, folded)
+        # "Định nghĩa của X": any sentence with "nghĩa vụ" would meet "nghĩa"; the term is what must be met.
+        terms = _terms(spell_out(without_term_opener(question)) if info.kind == "definition" else spelled, folded)
         compared = _COMPARED_YEAR_FOLDED.findall(fold(question)) if folded else _COMPARED_YEAR.findall(question)
         q = _Question(
             info=info,

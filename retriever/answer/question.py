@@ -20,6 +20,21 @@ STOP_WORDS = set(
 )
 STOP_WORDS_FOLDED = {fold(w) for w in STOP_WORDS}
 
+# "Khái niệm X là gì", "Định nghĩa của X": words that ask for a definition and are no part of the term (longest
+# first). Found in the text, "định nghĩa" or "khái niệm" says nothing about which sentence defines X. A bare "từ"
+# opens terms too often ("Từ chối … là gì") to be one.
+TERM_OPENERS = ("khái niệm", "thuật ngữ", "cụm từ", "định nghĩa")
+_TERM_OPENER = r"^\W*(?:" + "|".join(TERM_OPENERS) + r")(?:\s+của)?\s+"
+_TERM_OPENER_RES = (re.compile(_TERM_OPENER, re.IGNORECASE), re.compile(fold(_TERM_OPENER), re.IGNORECASE))
+
+
+def without_term_opener(question: str) -> str:
+    """The question without the words that open a definition question ("Định nghĩa của", "Khái niệm")."""
+    for pattern, text in zip(_TERM_OPENER_RES, (question, fold(question))):
+        if m := pattern.match(text):
+            return question[m.end() :]
+    return question
+
 # Checked in order: "bao nhiêu nhiệm vụ … gồm những gì" asks first for a number, "xếp thứ mấy" for a rank before
 # any number, "có … gì không" for a thing rather than yes or no.
 _QUESTION_TYPES = [
@@ -40,7 +55,7 @@ _QUESTION_TYPES = [
     ("place", r"\b(ở đâu|tại đâu|nơi nào|đâu|địa điểm nào|tỉnh nào|thành phố nào|huyện nào|địa phương nào"
               r"|quốc gia nào|nước nào)\b"),
     ("definition", r"\b(là gì|nghĩa là gì|là như thế nào|là thế nào|thế nào là|được hiểu là|hiểu như thế nào"
-                   r"|định nghĩa)\b"),
+                   r"|định nghĩa|khái niệm)\b"),
     ("manner", r"\b(như thế nào|thế nào|ra sao|bằng cách nào|cách nào|làm sao|làm thế nào|làm gì|thủ tục)\b"),
     ("list", r"\b(gồm|những gì|những \w+( \w+)? (nào|gì)|các \w+( \w+)? (nào|gì))\b"),
     ("what", r"\b(gì|nào)\b"),

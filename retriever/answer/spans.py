@@ -15,6 +15,7 @@ from retriever.answer.question import (
     NUMERIC_KINDS,
     STOP_WORDS,
     STOP_WORDS_FOLDED,
+    TERM_OPENERS,
     QuestionInfo,
     capitalized_names,
     person_names,
@@ -234,12 +235,15 @@ def _question_word_ends(asked: Asked, text: str, start: int, end: int) -> list[i
 
 
 # What a term is told to mean: "HPHK: học phí học kỳ", "Học phí học kỳ (HPHK): là …", "X là …", "X được hiểu là …".
-_DEFINES = re.compile(r"\)?(?:\s*\([^()]{1,40}\))?\s*(?::\s*(?:là\s+)?|\s+(?:được hiểu là|nghĩa là|có nghĩa là|là)\s+)")
+_DEFINES_PATTERN = r"\)?(?:\s*\([^()]{1,40}\))?\s*(?::\s*(?:là\s+)?|\s+(?:được hiểu là|nghĩa là|có nghĩa là|là)\s+)"
+_DEFINES = {False: re.compile(_DEFINES_PATTERN), True: re.compile(fold(_DEFINES_PATTERN))}
 # The next entry of a list of definitions ("…, HPTCHL: …") ends this one; so does a ";" or the sentence's end.
 _NEXT_ENTRY = re.compile(r"[;]|,\s+(?:\S+\s+){0,4}?\S+\s*:")
+# A defined term opens its sentence, its numbered point or its entry of a list ("1. Người lao động là …",
+# "Trong đó: HPCB: …, MTL: …").
+_ENTRY_OPENS = re.compile(r"(?:^|[.:;,(\n\"“]|\b\d{1,2}\.|\b[a-zđ]\))\s*$")
 _DEFINING_WORDS = {"nghĩa", "có", "được", "hiểu"}
 _DEFINING_WORDS_FOLDED = {fold(w) for w in _DEFINING_WORDS}
-_TERM_OPENERS = ("khái niệm", "thuật ngữ", "cụm từ", "định nghĩa", "từ")  # longest first
 
 
 def _key_text(text: str, folded: bool) -> str:
@@ -253,33 +257,43 @@ def defined_entry(asked: Asked, text: str, start: int, end: int) -> tuple[tuple[
     HPHK: học phí học kỳ, HPTCHL: …", "Trong Luật này, các từ ngữ dưới đây được hiểu như sau: …"), so the
     definition ends where the next entry begins."""
     info = asked.info
-    if info.wh_span is None:
-        return None
     question = _tokens(info.text, 0, len(info.text), info.folded)
-    before = [t for a, b, t in question if b <= info.wh_span[0]]
-    after = [t for a, b, t in question if a >= info.wh_span[1]]
+    if info.wh_span is None:
+        if info.kind != "definition":
+            return None
+        # "Định nghĩa học phí học kỳ", "Khái niệm lớp học phần": no question word, the opener asks.
+        before, after = [t for _, _, t in question], []
+    else:
+        before = [t for a, b, t in question if b <= info.wh_span[0]]
+        after = [t for a, b, t in question if a >= info.wh_span[1]]
     defining = _DEFINING_WORDS_FOLDED if info.folded else _DEFINING_WORDS
     while before and before[-1] in defining:
         before = before[:-1]  # "X (có) nghĩa là gì", "X được hiểu là gì"
     while after and after[0] == ("la" if info.folded else "là"):
         after = after[1:]  # "thế nào là X"
-    for opener in _TERM_OPENERS:  # "Khái niệm X là gì": the term is X
+    for opener in TERM_OPENERS:  # "Khái niệm X là gì": the term is X
         words = (fold(opener) if info.folded else opener).split()
         if before[: len(words)] == words:
             before = before[len(words) :]
             break
-    # The term ends at the question word ("X là gì") or starts after it ("thế nào là X"): longest first.
-    terms = [before[i:] for i in range(max(0, len(before) - 8), len(before))]
-    terms += [after[:n] for n in range(min(8, len(after)), 0, -1)]
+    # The term ends at the question word ("X là gì") or starts after it ("thế nào là X"): longest first. A term
+    # in quotes ('Định nghĩa của "Người lao động"?') is the term, whole.
+    quoted = re.search(r'["“]([^"“”]{2,80})["”]', info.text)
+    if quoted:
+        terms = [[t for _, _, t in _tokens(quoted.group(1), 0, len(quoted.group(1)), info.folded)]]
+    else:
+        terms = [before[i:] for i in range(max(0, len(before) - 12), len(before))]
+        terms += [after[:n] for n in range(min(12, len(after)), 0, -1)]
     haystack = _key_text(text, info.folded)
     stops = STOP_WORDS_FOLDED if info.folded else STOP_WORDS
+    terms = [t for t in terms if not all(w in stops or w.isdigit() for w in t)]
     for term in terms:
-        if all(t in stops or t.isdigit() for t in term):
-            continue
         pattern = r"(?<!\w)\(?" + r"\s+".join(re.escape(t) for t in term) + r"(?!\w)"
         for m in re.finditer(pattern, haystack[start:end]):
             a = start + m.start()
-            defines = _DEFINES.match(haystack, start + m.end())
+            if not _ENTRY_OPENS.search(text, max(start, a - 12), a) and a > start:
+                continue  # "Hợp đồng lao động là …" defines no "lao động"
+            defines = _DEFINES[info.folded].match(haystack, start + m.end())
             if not defines or defines.end() >= end:
                 continue
             meaning = defines.end()
@@ -294,6 +308,23 @@ def defined_entry(asked: Asked, text: str, start: int, end: int) -> tuple[tuple[
             # An entry near the sentence's head is read from the head ("Học phí học kỳ (HPHK): là …").
             entry_start = start if a - start <= 60 and not re.search(r"[:;]", text[start:a]) else a
             return (entry_start, stop), (meaning, bare)
+    return _named_at_the_end(terms, text, haystack, start, end, info.folded)
+
+
+# "Những sinh viên theo học cùng một học phần … tạo thành một lớp học phần": the term named by what precedes it.
+_NAMES = r"(?:được gọi là|gọi là|được hiểu là|tạo thành|hợp thành)\s+(?:một\s+|các\s+|những\s+)?"
+
+
+def _named_at_the_end(
+    terms: list[list[str]], text: str, haystack: str, start: int, end: int, folded: bool
+) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """The sentence that defines a term by naming it last, and the description before the naming words."""
+    names = fold(_NAMES) if folded else _NAMES
+    for term in terms:
+        pattern = names + r"\s+".join(re.escape(t) for t in term) + r"(?!\w)"
+        m = re.search(pattern, haystack[start:end])
+        if m and m.start() >= 12:
+            return (start, end), (start, start + len(text[start : start + m.start()].rstrip(" ,")))
     return None
 
 

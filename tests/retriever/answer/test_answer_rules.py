@@ -212,12 +212,57 @@ FEE_RULE = (
         ("Thế nào là học phí cơ bản?", "Học phí cơ bản (HPCB): là khoản tiền người học đóng khi đăng ký học phần lần đầu.",
          "khoản tiền người học đóng khi đăng ký học phần lần đầu"),
         ("stll la gi?", "STLL: số tín chỉ học lại trong học kỳ.", "số tín chỉ học lại trong học kỳ"),
+        # No question word: the opener asks; typed without diacritics, "là" is no part of the meaning.
+        ("Định nghĩa học phí cơ bản?", "Học phí cơ bản (HPCB): là khoản tiền người học đóng khi đăng ký học phần lần đầu.",
+         "khoản tiền người học đóng khi đăng ký học phần lần đầu"),
+        ("Khái niệm học phí cơ bản", "Học phí cơ bản (HPCB): là khoản tiền người học đóng khi đăng ký học phần lần đầu.",
+         "khoản tiền người học đóng khi đăng ký học phần lần đầu"),
+        ("dinh nghia hoc phi co ban", "Học phí cơ bản (HPCB): là khoản tiền người học đóng khi đăng ký học phần lần đầu.",
+         "khoản tiền người học đóng khi đăng ký học phần lần đầu"),
     ],
 )
 def test_a_definition_question_gets_the_entry_that_defines_the_term(question, entry, meaning):
     answer = ask(question, FEE_RULE)
     assert answer.answer == f"{entry} [1]"
     assert short(answer) == meaning
+
+
+@pytest.mark.parametrize("question", ["Người lao động là gì?", "nguoi lao dong la gi", 'Định nghĩa của "Người lao động"?'])
+def test_a_term_is_defined_where_it_opens_an_entry_not_inside_a_longer_term(question):
+    # "Hợp đồng lao động là …" holds "người lao động" but defines another term; "nghĩa vụ" is no "định nghĩa".
+    text = (
+        "Hợp đồng lao động là sự thỏa thuận giữa người lao động và người sử dụng lao động về việc làm có trả công, "
+        "tiền lương, điều kiện lao động, quyền và nghĩa vụ của người lao động. Người lao động là người làm việc theo "
+        "thỏa thuận, được trả lương."
+    )
+    answer = ask(question, text)
+    assert answer.answer.startswith("Người lao động là người làm việc")
+    assert short(answer) == "người làm việc theo thỏa thuận, được trả lương"
+
+
+@pytest.mark.parametrize(
+    "question", ['Khái niệm "người sử dụng lao động" theo luật là gì?', 'Định nghĩa "người sử dụng lao động" theo luật']
+)
+def test_a_quoted_term_is_the_term_asked_about_whatever_surrounds_it(question):
+    text = (
+        "Hợp đồng lao động là sự thỏa thuận giữa người lao động và người sử dụng lao động về việc làm có trả công. "
+        "Người sử dụng lao động là doanh nghiệp, cơ quan, tổ chức, hộ gia đình thuê mướn người lao động làm việc."
+    )
+    answer = ask(question, text)
+    assert short(answer) == "doanh nghiệp, cơ quan, tổ chức, hộ gia đình thuê mướn người lao động làm việc"
+
+
+@pytest.mark.parametrize("question", ["Lớp học phần là gì?", "Khái niệm lớp học phần", "lop hoc phan la gi?"])
+def test_a_term_named_at_the_end_of_its_sentence_is_defined_by_what_comes_before(question):
+    text = (
+        "Lớp học được tổ chức theo từng học phần. Những sinh viên đăng ký học cùng một học phần, có cùng thời khóa "
+        "biểu trong cùng một học kỳ tạo thành một lớp học phần. Mỗi lớp học phần có ít nhất 30 sinh viên."
+    )
+    answer = ask(question, text)
+    assert answer.answer.startswith("Những sinh viên đăng ký học cùng một học phần")
+    assert short(answer) == (
+        "Những sinh viên đăng ký học cùng một học phần, có cùng thời khóa biểu trong cùng một học kỳ"
+    )
 
 
 def test_a_lead_in_before_a_colon_is_no_answer_by_itself():
