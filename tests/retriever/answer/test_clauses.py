@@ -15,6 +15,21 @@ def test_pieces_split_at_semicolons_colons_and_commas_but_not_inside_numbers_bra
     assert [p.separator for p in split_pieces(text, 0, len(text))] == ["", ",", ";", ":"]
 
 
+def test_a_reference_to_a_provision_or_a_document_is_never_cut_at_its_comma():
+    text = (
+        "Xếp loại được xác định theo bảng quy định tại Khoản 1, Điều 22 của Quy chế này, có thời gian học vượt quá "
+        "thời gian thiết kế tại điểm a, khoản 2 Điều 6 của Quyết định số 813/QĐ-ĐHCNTT-ĐTĐH, ngày 16 tháng 11 năm "
+        "2017 của Hiệu trưởng, sau đó ngày 5 tháng 1, Trường công bố."
+    )
+    assert texts(text, split_pieces(text, 0, len(text))) == [
+        "Xếp loại được xác định theo bảng quy định tại Khoản 1, Điều 22 của Quy chế này",
+        "có thời gian học vượt quá thời gian thiết kế tại điểm a, khoản 2 Điều 6 của Quyết định số "
+        "813/QĐ-ĐHCNTT-ĐTĐH, ngày 16 tháng 11 năm 2017 của Hiệu trưởng",
+        "sau đó ngày 5 tháng 1",
+        "Trường công bố.",
+    ]
+
+
 def test_a_comma_without_a_verb_after_it_is_a_list_of_nouns_not_a_clause():
     text = "Tỉnh xếp thứ 15 trong tổng số 63 tỉnh, thành phố cả nước, tăng 3 bậc so với năm trước."
     pieces, _, _ = clause_pieces(text, 0, len(text))
