@@ -57,7 +57,7 @@ def clause_pieces(text: str, start: int, end: int) -> tuple[list[Piece], list[bo
         # place ("ngày 23-9-2021, UBND tỉnh …"), or its subject ("1.250 doanh nghiệp, hợp tác xã đăng ký …").
         if verbless and followed and (opens_segment or _opens_clause(text, p, words(p))):
             leading = p
-        elif merged and p.separator == "," and verbless:
+        elif merged and p.separator == "," and (verbless or _fixed_pair(text[start:end], merged[-1], p, words, start)):
             merged[-1] = Piece(merged[-1].start, p.end, merged[-1].separator)
         else:
             merged.append(p)
@@ -69,6 +69,16 @@ def clause_pieces(text: str, start: int, end: int) -> tuple[list[Piece], list[bo
         opener = text[first[0][0] : first[0][1]].lower() if first else ""
         needs.append(bool(first) and (opener in _CONTINUATIONS or first[0][2] in _PREDICATE_TAGS))
     return merged, needs, [any(tag == "V" for _, _, tag in words(p)) for p in merged]
+
+
+def _fixed_pair(sentence: str, before: Piece, after: Piece, words, offset: int) -> bool:
+    """Whether the comma between two pieces joins a pair of nouns the sentence names together more than once
+    ("văn bằng, chứng chỉ" three times in one sentence): a fixed phrase, however the words after it go on."""
+    left, right = words(before)[-1:], words(after)[:1]
+    if not left or not right or left[0][2] != "N" or right[0][2] != "N":
+        return False
+    first, second = (sentence[a - offset : b - offset] for a, b, _ in (left[0], right[0]))
+    return len(re.findall(re.escape(first) + r",\s+" + re.escape(second), sentence, re.I)) > 1
 
 
 _OPENERS = re.compile(r"(?:ngày|năm|tháng|quý|từ|về|theo|trong|tại|đến|sau|trước|đối với|với|khi|nếu)\b", re.I)

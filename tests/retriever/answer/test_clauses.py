@@ -36,6 +36,22 @@ def test_a_comma_without_a_verb_after_it_is_a_list_of_nouns_not_a_clause():
     assert texts(text, pieces)[0] == "Tỉnh xếp thứ 15 trong tổng số 63 tỉnh, thành phố cả nước"
 
 
+def test_a_pair_of_nouns_named_together_again_is_one_phrase_not_a_cut():
+    text = (
+        "Hồ sơ, tài liệu được lưu trữ tại văn phòng, trừ trường hợp hồ sơ, tài liệu đã chuyển cho cơ quan khác thì "
+        "cơ quan nhận hồ sơ, tài liệu chịu trách nhiệm bảo quản."
+    )
+    pieces, _, _ = clause_pieces(text, 0, len(text))
+    assert texts(text, pieces) == [
+        "Hồ sơ, tài liệu được lưu trữ tại văn phòng",
+        "trừ trường hợp hồ sơ, tài liệu đã chuyển cho cơ quan khác thì cơ quan nhận hồ sơ, tài liệu chịu trách "
+        "nhiệm bảo quản.",
+    ]
+    # Named once, the same words after a comma start a clause of their own.
+    once = "Cán bộ tiếp nhận kiểm tra hồ sơ, tài liệu đã chuyển cho cơ quan khác được trả lại cho người nộp."
+    assert len(clause_pieces(once, 0, len(once))[0]) == 2
+
+
 def test_a_leading_phrase_of_time_opens_the_clause_after_it():
     text = "Để thực hiện mục tiêu, ngày 5-3-2022, UBND huyện đã ban hành kế hoạch, giao các xã thực hiện."
     pieces, _, _ = clause_pieces(text, 0, len(text))
