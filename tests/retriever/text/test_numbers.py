@@ -56,6 +56,13 @@ def test_dates_in_digits_and_in_words(text, date):
     assert date in spans(text)
 
 
+def test_a_decimal_written_with_a_dot_is_no_date_without_ngay_or_a_year():
+    assert spans("Miễn Anh văn 2 với IELTS 4.5 hoặc TOEIC 450.") == []
+    assert "ngày 4.5.2021" in spans("Hội nghị họp ngày 4.5.2021 tại Hà Nội.")
+    assert "ngày 4.5" in spans("Hội nghị họp ngày 4.5 tại Hà Nội.")
+    assert "23/9" in spans("Hạn nộp hồ sơ là 23/9.")
+
+
 def test_a_rank_is_not_a_date():
     assert spans("Thanh Hóa xếp thứ 12/63 về chỉ số này.") == []
 
