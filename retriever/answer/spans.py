@@ -48,6 +48,10 @@ _TIME_CLAUSE = re.compile(
     r"(?:thời điểm|khi|lúc)\s+[^,;.()]{3,80}",
     re.IGNORECASE,
 )
+# "… bị đình chỉ học tập 1 năm học nếu vi phạm lần đầu …": a rule's condition answers "khi nào" too, unless the
+# question sets a condition of its own ("Nếu các bên không có thoả thuận … thì khi nào …?") and asks for a time.
+_CONDITION = re.compile(r"(?<!\w)(?:nếu|trong trường hợp)\s+[^,;.()]{3,80}", re.IGNORECASE)
+_SETS_CONDITION = re.compile(r"(?<!\w)(?:neu|truong hop)(?!\w)")  # on the folded question, typed either way
 _NEGATION = re.compile(r"(?:không|chưa|không được|chưa được|không phải|không bị|chưa bị)\s+$", re.IGNORECASE)
 
 
@@ -90,8 +94,11 @@ def typed_spans(asked: Asked, text: str, start: int, end: int) -> list[tuple[int
                 continue
             out.append((a, b, 1.0))
         # "khi nào" in a rule is answered by the event it waits for: "kể từ thời điểm hoàn thành thủ tục đăng
-        # ký", "khi trả lại tài sản thuê", "hai tuần trước khi bắt đầu học kỳ".
-        for m in _TIME_CLAUSE.finditer(text, start, end):
+        # ký", "khi trả lại tài sản thuê", "hai tuần trước khi bắt đầu học kỳ", or by the condition it sets.
+        clauses = list(_TIME_CLAUSE.finditer(text, start, end))
+        if not _SETS_CONDITION.search(fold(asked.info.text)):
+            clauses += _CONDITION.finditer(text, start, end)
+        for m in clauses:
             if not any(a <= m.start() < b for a, b, _ in out) and not asked.said(m.group(0)):
                 out.append((m.start(), m.end(), 0.7))
         return out

@@ -101,6 +101,27 @@ def test_a_relative_date_is_a_date():
     assert answer.found and short(answer) == "Đầu năm nay"
 
 
+def test_when_a_rule_applies_is_the_condition_it_sets():
+    text = (
+        "Giấy phép kinh doanh được cấp lần đầu vào tháng 3 năm 2020. Giấy phép kinh doanh bị thu hồi nếu doanh "
+        "nghiệp ngừng hoạt động 12 tháng liên tục."
+    )
+    answer = ask("Giấy phép kinh doanh bị thu hồi khi nào?", text)
+    assert answer.found and short(answer) == "nếu doanh nghiệp ngừng hoạt động 12 tháng liên tục"
+
+
+def test_a_condition_the_question_sets_is_not_the_time_it_asks_for():
+    text = (
+        "Bên thuê trả tiền thuê theo tháng nếu không có thỏa thuận về thời hạn trả tiền thuê và tài sản được thuê "
+        "dài hạn. Bên thuê phải trả tiền thuê khi trả lại tài sản thuê."
+    )
+    for question in (
+        "Nếu không có thỏa thuận về thời hạn trả tiền thuê thì khi nào bên thuê phải trả tiền thuê?",
+        "neu khong co thoa thuan ve thoi han tra tien thue thi khi nao ben thue phai tra tien thue",
+    ):
+        assert short(ask(question, text)) == "khi trả lại tài sản thuê"
+
+
 def test_an_article_on_one_line_takes_effect_when_it_says():
     article = "Điều 3. Quyết định này có hiệu lực kể từ ngày ký."
     answer = ask("Quyết định này có hiệu lực khi nào?", article, title=article)
