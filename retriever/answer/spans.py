@@ -52,6 +52,18 @@ _TIME_CLAUSE = re.compile(
 # question sets a condition of its own ("Nếu các bên không có thoả thuận … thì khi nào …?") and asks for a time.
 _CONDITION = re.compile(r"(?<!\w)(?:nếu|trong trường hợp)\s+[^,;.()]{3,80}", re.IGNORECASE)
 _SETS_CONDITION = re.compile(r"(?<!\w)(?:neu|truong hop)(?!\w)")  # on the folded question, typed either way
+# "tại" or "ở" and a name that opens with a capital, to the next punctuation or a word of time, purpose or manner.
+_AT_OFFICE = re.compile(
+    r"(?<!\w)(?:tại|ở)\s+[A-ZĐ][\w&-]*(?:\s+(?!(?:trong|vào|từ|trước|sau|khi|để|theo|cho|và|hoặc|kể)(?!\w))"
+    r"[\w&-]+){0,7}"
+)
+_PROVISION = r"(?:điểm|khoản|điều|mục|chương|phụ lục)\s+(?:\d+[a-z]?|[a-zđ])(?!\w)"
+_AT_PROVISION = re.compile(
+    rf"(?<!\w)(?:tại|ở)\s+{_PROVISION}(?:,?\s+{_PROVISION})*"
+    r"(?:\s+(?:điều|khoản|mục|chương) này|\s+của\s+(?:quy chế|luật|bộ luật|nghị định|thông tư|quyết định)(?:\s+này)?)?",
+    re.IGNORECASE,
+)
+_ASKS_RULE = re.compile(r"(?<!\w)quy dinh(?!\w)")  # on the folded question
 _NEGATION = re.compile(r"(?:không|chưa|không được|chưa được|không phải|không bị|chưa bị)\s+$", re.IGNORECASE)
 
 
@@ -108,11 +120,22 @@ def typed_spans(asked: Asked, text: str, start: int, end: int) -> list[tuple[int
         names = [m.group(0).strip() for m in _BODY.finditer(text[start:end])] + capitalized_names(text[start:end])
         return _name_spans(asked, text, start, end, names)
     if kind == "place":
-        return [
+        out = [
             (start + a, start + b, 1.0)
             for a, b, _ in find_places(text[start:end])
             if not asked.said(text[start + a : start + b])
         ]
+        # Where a citizen files or gets something is an office more often than a province: "tại Phòng Công tác
+        # sinh viên", "ở Bộ phận Một cửa của UBND xã".
+        # A provision ("tại Khoản 1 Điều 5") is where a rule is set ("quy định ở đâu"), not where anyone files
+        # anything.
+        found = [m for m in _AT_OFFICE.finditer(text, start, end) if not _AT_PROVISION.match(m.group(0))]
+        if _ASKS_RULE.search(fold(asked.info.text)):
+            found += _AT_PROVISION.finditer(text, start, end)
+        for m in found:
+            if not any(a <= m.start() < b for a, b, _ in out) and not asked.said(m.group(0)):
+                out.append((m.start(), m.end(), 0.7))
+        return out
     return []
 
 

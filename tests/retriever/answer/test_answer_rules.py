@@ -296,6 +296,29 @@ def test_a_lead_in_before_a_colon_is_no_answer_by_itself():
     assert "Với Ngoại ngữ 1 (TOEIC 400" in answer.answer
 
 
+@pytest.mark.parametrize(
+    "question, text, office",
+    [
+        (
+            "Sinh viên thuộc hộ nghèo nộp đơn đề nghị miễn học phí ở đâu?",
+            "Thủ tục đề nghị miễn học phí đối với sinh viên thuộc hộ nghèo của huyện: sinh viên nộp đơn kèm giấy "
+            "chứng nhận hộ nghèo tại Phòng Công tác sinh viên trong hai tuần đầu của học kỳ.",
+            "tại Phòng Công tác sinh viên",
+        ),
+        ("Người dân nộp hồ sơ ở đâu?", "Người dân nộp hồ sơ tại Bộ phận Một cửa của UBND xã.",
+         "tại Bộ phận Một cửa của UBND xã"),
+    ],
+)
+def test_where_to_file_is_the_office_named_after_tai(question, text, office):
+    assert short(ask(question, text)) == office
+
+
+def test_a_provision_is_where_a_rule_is_set_not_where_to_file():
+    text = "Sinh viên đủ điều kiện quy định tại Khoản 1 Điều 5 nộp đơn cho cố vấn học tập của lớp."
+    assert short(ask("Điều kiện miễn học được quy định ở đâu?", text)) == "tại Khoản 1 Điều 5"
+    assert short(ask("Sinh viên đủ điều kiện nộp đơn ở đâu?", text)) != "tại Khoản 1 Điều 5"
+
+
 def test_a_headline_is_not_the_answer():
     title = "Huyện Kỳ Sơn đẩy mạnh chuyển đổi số"
     text = f"{title}\nNăm 2023, huyện Kỳ Sơn đưa 45 dịch vụ công trực tuyến vào vận hành."
