@@ -57,7 +57,11 @@ def clause_pieces(text: str, start: int, end: int) -> tuple[list[Piece], list[bo
         # place ("ngày 23-9-2021, UBND tỉnh …"), or its subject ("1.250 doanh nghiệp, hợp tác xã đăng ký …").
         if verbless and followed and (opens_segment or _opens_clause(text, p, words(p))):
             leading = p
-        elif merged and p.separator == "," and (verbless or _fixed_pair(text[start:end], merged[-1], p, words, start)):
+        elif merged and p.separator == "," and (
+            verbless
+            or _fixed_pair(text[start:end], merged[-1], p, words, start)
+            or _list_tail(p, words, i == len(pieces) - 1)
+        ):
             merged[-1] = Piece(merged[-1].start, p.end, merged[-1].separator)
         else:
             merged.append(p)
@@ -79,6 +83,13 @@ def _fixed_pair(sentence: str, before: Piece, after: Piece, words, offset: int) 
         return False
     first, second = (sentence[a - offset : b - offset] for a, b, _ in (left[0], right[0]))
     return len(re.findall(re.escape(first) + r",\s+" + re.escape(second), sentence, re.I)) > 1
+
+
+def _list_tail(piece: Piece, words, last: bool) -> bool:
+    """The last items of a list of nouns, however the tagger reads them: "…, văn bằng 2 và liên thông." ends the
+    sentence, opens with a noun and joins its few words with "và"."""
+    ws = [w for w in words(piece) if w[2] != "CH"]
+    return last and 2 <= len(ws) <= 6 and ws[0][2] == "N" and any(w[2] == "C" for w in ws[1:])
 
 
 _OPENERS = re.compile(r"(?:ngày|năm|tháng|quý|từ|về|theo|trong|tại|đến|sau|trước|đối với|với|khi|nếu)\b", re.I)

@@ -52,6 +52,15 @@ def test_a_pair_of_nouns_named_together_again_is_one_phrase_not_a_cut():
     assert len(clause_pieces(once, 0, len(once))[0]) == 2
 
 
+def test_the_last_items_of_a_list_of_nouns_stay_with_it_however_they_are_tagged():
+    text = "Quy định này áp dụng cho sinh viên chính quy, sinh viên liên thông và học viên."
+    pieces, _, _ = clause_pieces(text, 0, len(text))
+    assert texts(text, pieces) == [text]
+    # A clause of its own stays one: it has more than a few words or no "và".
+    clause = "Quy định này áp dụng cho sinh viên hệ chính quy, trường tổ chức lớp học vào buổi tối."
+    assert len(clause_pieces(clause, 0, len(clause))[0]) == 2
+
+
 def test_a_leading_phrase_of_time_opens_the_clause_after_it():
     text = "Để thực hiện mục tiêu, ngày 5-3-2022, UBND huyện đã ban hành kế hoạch, giao các xã thực hiện."
     pieces, _, _ = clause_pieces(text, 0, len(text))
