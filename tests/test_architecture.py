@@ -42,3 +42,16 @@ def test_a_deliberate_violation_breaks_its_contract(tmp_path, module, added, con
     assert result.returncode != 0
     broken = [line for line in result.stdout.splitlines() if line.endswith("BROKEN")]
     assert any(line.startswith(contract) for line in broken) or contract in result.stdout.split("Broken contracts")[-1]
+
+
+def test_no_package_can_unpickle():
+    """An index folder or a result file must never be able to run code: no pickle, no np.load that allows it."""
+    unsafe = ("import pickle", "from pickle", "import dill", "joblib", "torch.load(", "allow_pickle=True")
+    found = [
+        f"{path.relative_to(REPO)}: {needle}"
+        for package in PACKAGES
+        for path in (REPO / package).rglob("*.py")
+        for needle in unsafe
+        if needle in path.read_text(encoding="utf-8")
+    ]
+    assert found == []
