@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
-from retriever.answer.clauses import list_items
+from retriever.answer.clauses import PROVISION_WORDS, list_items
 from retriever.answer.question import (
     NUMERIC_KINDS,
     STOP_WORDS,
@@ -57,7 +58,7 @@ _AT_OFFICE = re.compile(
     r"(?<!\w)(?:tại|ở)\s+[A-ZĐ][\w&-]*(?:\s+(?!(?:trong|vào|từ|trước|sau|khi|để|theo|cho|và|hoặc|kể)(?!\w))"
     r"[\w&-]+){0,7}"
 )
-_PROVISION = r"(?:điểm|khoản|điều|mục|chương|phụ lục)\s+(?:\d+[a-z]?|[a-zđ])(?!\w)"
+_PROVISION = rf"{PROVISION_WORDS}\s+(?:\d+[a-z]?|[a-zđ])(?!\w)"
 _AT_PROVISION = re.compile(
     rf"(?<!\w)(?:tại|ở)\s+{_PROVISION}(?:,?\s+{_PROVISION})*"
     r"(?:\s+(?:điều|khoản|mục|chương) này|\s+của\s+(?:quy chế|luật|bộ luật|nghị định|thông tư|quyết định)(?:\s+này)?)?",
@@ -78,6 +79,11 @@ class Asked:
 
     def key(self, text: str) -> str:
         return " ".join(re.findall(r"\w+", fold(text) if self.info.folded else text.lower()))
+
+    @cached_property
+    def folded_text(self) -> str:
+        """The question without diacritics, lower-cased: what its own conditions and asks are looked for in."""
+        return fold(self.info.text)
 
     def said(self, text: str) -> bool:
         """Whether the question itself says `text` (as whole words)."""
@@ -108,12 +114,9 @@ def typed_spans(asked: Asked, text: str, start: int, end: int) -> list[tuple[int
         # "khi nào" in a rule is answered by the event it waits for: "kể từ thời điểm hoàn thành thủ tục đăng
         # ký", "khi trả lại tài sản thuê", "hai tuần trước khi bắt đầu học kỳ", or by the condition it sets.
         clauses = list(_TIME_CLAUSE.finditer(text, start, end))
-        if not _SETS_CONDITION.search(fold(asked.info.text)):
+        if not _SETS_CONDITION.search(asked.folded_text):
             clauses += _CONDITION.finditer(text, start, end)
-        for m in clauses:
-            if not any(a <= m.start() < b for a, b, _ in out) and not asked.said(m.group(0)):
-                out.append((m.start(), m.end(), 0.7))
-        return out
+        return out + _near_spans(asked, clauses, out)
     if kind == "person":
         return _name_spans(asked, text, start, end, person_names(text[start:end]))
     if kind == "who":
@@ -125,18 +128,24 @@ def typed_spans(asked: Asked, text: str, start: int, end: int) -> list[tuple[int
             for a, b, _ in find_places(text[start:end])
             if not asked.said(text[start + a : start + b])
         ]
-        # Where a citizen files or gets something is an office more often than a province: "tại Phòng Công tác
-        # sinh viên", "ở Bộ phận Một cửa của UBND xã".
-        # A provision ("tại Khoản 1 Điều 5") is where a rule is set ("quy định ở đâu"), not where anyone files
-        # anything.
+        # Where a citizen files or gets something is an office more often than a province ("tại Phòng Công tác
+        # sinh viên", "ở Bộ phận Một cửa của UBND xã"); a provision ("tại Khoản 1 Điều 5") is where a rule is
+        # set ("quy định ở đâu"), not where anyone files anything.
         found = [m for m in _AT_OFFICE.finditer(text, start, end) if not _AT_PROVISION.match(m.group(0))]
-        if _ASKS_RULE.search(fold(asked.info.text)):
+        if _ASKS_RULE.search(asked.folded_text):
             found += _AT_PROVISION.finditer(text, start, end)
-        for m in found:
-            if not any(a <= m.start() < b for a, b, _ in out) and not asked.said(m.group(0)):
-                out.append((m.start(), m.end(), 0.7))
-        return out
+        return out + _near_spans(asked, found, out)
     return []
+
+
+def _near_spans(asked: Asked, matches, exact: list[tuple[int, int, float]]) -> list[tuple[int, int, float]]:
+    """Clauses that answer nearly as well as the very kind asked (fit 0.7), each starting outside the spans
+    before it and not said by the question."""
+    near: list[tuple[int, int, float]] = []
+    for m in matches:
+        if not any(a <= m.start() < b for a, b, _ in exact + near) and not asked.said(m.group(0)):
+            near.append((m.start(), m.end(), 0.7))
+    return near
 
 
 def _figure_spans(asked: Asked, text: str, start: int, end: int) -> list[tuple[int, int, float]]:
