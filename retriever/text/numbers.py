@@ -210,6 +210,9 @@ _DATE_PATTERNS = [
     r"(?:hôm nay|hôm qua|ngày mai|ngày kia|sáng nay|chiều nay|tối nay|đêm qua|tuần trước|tuần này|tuần sau|tuần tới"
     r"|tháng trước|tháng này|tháng sau|tháng tới|dịp tết|tết nguyên đán|mùa xuân|mùa hè|mùa thu|mùa đông"
     r"|học kỳ (?:hè|chính|một|hai|I|II|1|2))(?!\w)",
+    # Parts of a school year or a term of office: "cuối học kỳ đó", "tuần đầu tiên của học kỳ", "đầu mỗi năm học".
+    r"(?:(?:đầu|giữa|cuối)\s+(?:mỗi\s+|các\s+|từng\s+)?|tuần\s+(?:đầu|cuối)(?:\s+tiên|\s+cùng)?(?:\s+của)?\s+(?:mỗi\s+)?)"
+    r"(?:học kỳ|học kì|năm học|khóa học|nhiệm kỳ|kỳ họp)(?:\s+(?:hè|chính|đó|này|tiếp theo|\d|I{1,3}|một|hai))?(?!\w)",
     # When a legal text takes effect: "kể từ ngày ký", "từ ngày ban hành", "kể từ ngày 01/7/2021".
     r"(?:kể\s+)?từ\s+ngày\s+(?:ký|ban hành|công bố|thông qua|có hiệu lực|được ký)(?:\s+ban hành)?(?!\w)",
     r"(?:thứ\s+(?:hai|ba|tư|năm|sáu|bảy)|chủ nhật)(?=\s*(?:,|tuần|ngày|\d))",
@@ -233,4 +236,12 @@ def date_spans(text: str, folded: bool = False) -> tuple[tuple[int, int], ...]:
 def figures(text: str) -> list[tuple[int, int, str]]:
     """quantity_spans without the figures inside dates: "năm 2021" and "23-9-2021" are not counts."""
     dates = date_spans(text)
-    return [(a, b, k) for a, b, k in quantity_spans(text) if not any(s <= a < e or s < b <= e for s, e in dates)]
+    return [(a, b, k) for a, b, k in quantity_spans(text) if not any(_inside(a, b, k, s, e) for s, e in dates)]
+
+
+def _inside(a: int, b: int, kind: str, start: int, end: int) -> bool:
+    """Whether the figure text[a:b] is part of the date text[start:end]. A duration whose unit alone reads as a
+    date ("một học kỳ chính", "học kỳ chính" being a period) is a figure still."""
+    if kind == "duration" and a < start:
+        return False
+    return start <= a < end or start < b <= end

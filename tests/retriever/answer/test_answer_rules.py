@@ -101,6 +101,28 @@ def test_a_relative_date_is_a_date():
     assert answer.found and short(answer) == "Đầu năm nay"
 
 
+@pytest.mark.parametrize(
+    "question, text, expected",
+    [
+        (
+            "Sinh viên báo cáo kết quả thực tập khi nào?",
+            "Hồ sơ thực tập được nộp trước ngày 15/9. Sinh viên báo cáo kết quả thực tập vào cuối học kỳ đó theo kế "
+            "hoạch của khoa.",
+            "cuối học kỳ đó",
+        ),
+        (
+            "Thời hạn cảnh báo học vụ kéo dài bao lâu?",
+            "Sinh viên bị cảnh báo học vụ chỉ được đăng ký tối đa 14 tín chỉ. Thời hạn cảnh báo học vụ kéo dài trong "
+            "một học kỳ chính tiếp theo.",
+            "một học kỳ chính",
+        ),
+    ],
+)
+def test_parts_and_counts_of_terms_answer_when_and_how_long(question, text, expected):
+    answer = ask(question, text)
+    assert answer.found and short(answer) == expected
+
+
 def test_when_a_rule_applies_is_the_condition_it_sets():
     text = (
         "Giấy phép kinh doanh được cấp lần đầu vào tháng 3 năm 2020. Giấy phép kinh doanh bị thu hồi nếu doanh "

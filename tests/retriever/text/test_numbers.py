@@ -56,6 +56,19 @@ def test_dates_in_digits_and_in_words(text, date):
     assert date in spans(text)
 
 
+@pytest.mark.parametrize(
+    "text, date",
+    [
+        ("Khoa tổ chức báo cáo cuối mỗi học kỳ có mở môn thực tập.", "cuối mỗi học kỳ"),
+        ("Hệ số được thông báo cho sinh viên trong tuần đầu tiên của học kỳ.", "tuần đầu tiên của học kỳ"),
+        ("Sinh viên báo cáo vào cuối học kỳ đó theo kế hoạch của khoa.", "cuối học kỳ đó"),
+        ("Hội đồng được kiện toàn vào đầu nhiệm kỳ.", "đầu nhiệm kỳ"),
+    ],
+)
+def test_parts_of_a_school_year_or_a_term_of_office_are_dates(text, date):
+    assert date in spans(text)
+
+
 def test_a_decimal_written_with_a_dot_is_no_date_without_ngay_or_a_year():
     assert spans("Miễn Anh văn 2 với IELTS 4.5 hoặc TOEIC 450.") == []
     assert "ngày 4.5.2021" in spans("Hội nghị họp ngày 4.5.2021 tại Hà Nội.")
@@ -92,6 +105,11 @@ def test_figures_inside_dates_are_not_counts():
 
 def test_number_words_before_a_unit_are_figures():
     assert kinds("Sinh viên nộp đơn trước hai tuần và học ba năm.") == {"hai tuần": "duration", "ba năm": "duration"}
+
+
+def test_a_duration_counted_in_periods_that_read_as_dates_is_a_figure():
+    assert kinds("Thời hạn cảnh báo kéo dài trong một học kỳ chính tiếp theo.") == {"một học kỳ chính": "duration"}
+    assert kinds("Hạn nộp là đến 31/12/2021.") == {}  # a date with its qualifier is no figure
 
 
 def test_a_trailer_stays_with_its_figure():
