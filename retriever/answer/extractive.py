@@ -44,6 +44,7 @@ from retriever.answer.question import (
 )
 from retriever.answer.spans import Asked, defined_entry, short_span, typed_spans
 from retriever.embed.base import Embedder
+from retriever.text.defined import acronyms, defined_abbreviations, expand_defined
 from retriever.text.diacritics import restore_diacritics
 from retriever.text.normalize import fold, has_diacritics, normalize
 from retriever.text.places import find_places, place_names
@@ -193,6 +194,7 @@ class _Question:
     places: set[str] = field(default_factory=set)  # the provinces it names, canonical
     boosted: set[str] = field(default_factory=set)  # terms of the focus noun and the units
     focus_keys: list[str] = field(default_factory=list)  # the focus noun and the units, as keys
+    defined: dict[str, str] = field(default_factory=dict)  # acronyms of the question the passages define
 
     @property
     def folded(self) -> bool:
@@ -305,6 +307,11 @@ class ExtractiveAnswerer:
             return Draft(None, hits, refusal="no passages")
         best_similarity = max(_similarity(h) for h in hits)
         q = self._question(question)
+        q.defined = defined_abbreviations(h.text for h in hits) if acronyms(question) else {}
+        if q.defined:
+            # An acronym the passages define ("Học phí học kỳ (HPHK)") is met by the words it stands for, in the
+            # question and in every sentence that writes it, so its definition is not the only sentence to say both.
+            q.terms |= _terms(expand_defined(question, q.defined), q.folded)
         if not q.terms:
             return Draft(q, hits, best_similarity=best_similarity, refusal="no content words")
         evidence = (" ".join(q.key(_scope(h) + " " + h.text) for h in hits),
@@ -382,7 +389,10 @@ class ExtractiveAnswerer:
                 named = {name for start, _, name in places if a <= start < b}
                 keys = q.keys(text)
                 is_title = a == 0 and keys[0] == title_key
-                sentences.append(_Sentence(i, a, b, text, keys, _text_terms(text, q.folded), years, named, is_title))
+                terms = _text_terms(text, q.folded)
+                if q.defined and acronyms(text) & q.defined.keys():
+                    terms |= _text_terms(expand_defined(text, q.defined), q.folded)
+                sentences.append(_Sentence(i, a, b, text, keys, terms, years, named, is_title))
             out.append(sentences)
         return out
 

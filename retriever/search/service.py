@@ -17,11 +17,14 @@ from retriever.search.rerank import Reranker
 from retriever.settings import Settings
 from retriever.store.base import VectorStore
 from retriever.text import dedup
+from retriever.text.defined import acronyms, defined_abbreviations, expand_defined
 from retriever.text.normalize import normalize
 from retriever.types import Hit
 
 # Extra candidates fetched so that collapsing duplicates still leaves top_k hits.
 DUPLICATE_SLACK = 10
+# How many hits of a query are read for the definition of an acronym it uses.
+DEFINITION_DEPTH = 10
 
 
 class SearchService:
@@ -54,6 +57,18 @@ class SearchService:
         return {"dense": dense, "bm25": lexical, "hybrid": hybrid}
 
     def search(self, query: str, top_k: int, mode: Mode | None = None, filters: Filters | None = None) -> list[Hit]:
+        if not acronyms(query):
+            return self._search(query, top_k, mode, filters)
+        # "HPHK phụ thuộc vào đâu?": an acronym the documents define for themselves ("Học phí học kỳ (HPHK)") is
+        # searched again with the words it stands for, which the dense model and BM25 know better than its
+        # letters. The passage that defines it is looked for among more hits than asked for.
+        hits = self._search(query, max(top_k, DEFINITION_DEPTH), mode, filters)
+        expanded = expand_defined(query, defined_abbreviations(h.text for h in hits))
+        if expanded != normalize(query):
+            return self._search(expanded, top_k, mode, filters)
+        return hits if top_k >= DEFINITION_DEPTH else self._search(query, top_k, mode, filters)
+
+    def _search(self, query: str, top_k: int, mode: Mode | None, filters: Filters | None) -> list[Hit]:
         n = top_k + DUPLICATE_SLACK
         if self.reranker is not None:
             n = max(n, self.rerank_candidates)

@@ -129,3 +129,25 @@ def test_sample_corpus_questions_accented_and_not(sample_store, embedder):
             hits = e.search(q, 3, "hybrid")
             assert hits[0].source == source, q
             assert hits[0].dense_score > 0.8
+
+
+DEFINING = [
+    TextRecord("e/dinh-nghia.txt", "Giải thích từ ngữ", "Học phí học kỳ (HPHK) là khoản tiền sinh viên đóng mỗi học kỳ."),
+    TextRecord("f/hoc-phi.txt", "Học phí", "Học phí học kỳ được tính theo số tín chỉ sinh viên đăng ký."),
+    TextRecord("g/ren-luyen.txt", "Điểm rèn luyện", "Điểm rèn luyện được tính theo thang điểm 100 cho mỗi học kỳ."),
+]
+
+
+@pytest.fixture(scope="module", params=STORES)
+def defining_index(request, tmp_path_factory):
+    config = store_config(request.param, tmp_path_factory.mktemp("defining"))
+    IngestPipeline(config.settings(chunk_size=400), HashEmbedder(), config.opened).run_records(DEFINING)
+    return config
+
+
+def test_an_acronym_a_document_defines_is_searched_as_its_words(defining_index):
+    e = engine(defining_index, min_dense_score=0.0, answer_semantic=False)  # words only: the test embedder means nothing
+    for mode in ("bm25", "hybrid"):
+        assert e.search("HPHK được tính theo gì?", 1, mode)[0].source == "f/hoc-phi.txt", mode
+    answer = e.ask("HPHK được tính theo gì?", 3)
+    assert answer.found and answer.citations[0].hit.source == "f/hoc-phi.txt"
