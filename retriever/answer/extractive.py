@@ -509,6 +509,8 @@ class ExtractiveAnswerer:
         """The best candidate; with it, for "bao nhiêu X và bao nhiêu Y", the best one for each unit it lacks."""
         best = candidates[0]
         chosen = [best]
+        if q.info.compared:
+            return self._compared(q, candidates, t)
         if len(q.info.units) < 2:
             return chosen
         for unit in q.info.units:
@@ -520,6 +522,26 @@ class ExtractiveAnswerer:
                     chosen.append(c)
                     break
         return chosen
+
+    def _compared(self, q: _Question, candidates: list[_Candidate], t: Thresholds) -> list[_Candidate]:
+        """For "Sự khác nhau giữa X và Y": the best sentence about each, one that opens with it ("Văn bằng được
+        cấp cho …") before one that only names it; the best sentence overall when neither has its own."""
+        chosen: list[_Candidate] = []
+        keys = [q.key(item) for item in q.info.compared]
+        for key in keys:
+            others = [k for k in keys if k != key]
+            about = [c for c in candidates if c not in chosen and _contains(c.focus.keys[0], key) and self._answers(c, t)]
+            # Its own sentence first: one that opens with it and does not name the other ("Văn bằng, chứng chỉ
+            # của Trường …" says what both are).
+            own = sorted(
+                about,
+                key=lambda c: (
+                    not c.focus.keys[0].startswith(key), any(_contains(c.focus.keys[0], k) for k in others)
+                ),
+            )
+            if own:
+                chosen.append(own[0])
+        return chosen or candidates[:1]
 
     def _clause(self, q: _Question, c: _Candidate, text: str) -> tuple[tuple[int, int], tuple[int, int] | None]:
         """The span of text to quote for a candidate, and the short answer inside it."""

@@ -1,6 +1,6 @@
 """What a question asks: the kind of fact that answers it (a number, a percentage, an amount of money, a date, a
-person, a place, a list, one item of a list, yes or no, a definition, a reason) and what it names: its focus noun
-("doanh thu" is not "lượt khách"), the unit a count is asked in, places, bodies and people. Shared by the answer
+person, a place, a list, one item of a list, yes or no, a definition, a reason, a comparison) and what it names:
+its focus noun ("doanh thu" is not "lượt khách"), the unit a count is asked in, places, bodies and people. Shared by the answer
 composer and the follow-up rewriter."""
 from __future__ import annotations
 
@@ -49,6 +49,7 @@ _QUESTION_TYPES = [
     ("number", r"\b(bao nhiêu|mấy)\b|(^|\s)(nhiêu)(\s|\?|$)"),
     ("date", r"\b(khi nào|ngày nào|năm nào|tháng nào|quý nào|bao giờ|lúc nào|thời gian nào|thời điểm nào"
              r"|giai đoạn nào|hôm nào|dịp nào|hạn chót|ngày bao nhiêu|thời hạn nào)\b"),
+    ("compare", r"\b(khác nhau|khác biệt|giống nhau|phân biệt|so sánh|khác gì)\b"),
     ("who", r"(^|\s)(ai|người nào|cơ quan nào|đơn vị nào|tổ chức nào|bộ nào|sở nào|phòng nào|ban nào|những ai"
             r"|doanh nghiệp nào|trường nào)(\s|\?|$)|\b(tên là gì|tên gì|họ tên)\b"),
     ("reason", r"\b(vì sao|tại sao|lý do|lí do|nguyên nhân|để làm gì|nhằm mục đích gì|mục đích gì|nhằm gì|do đâu)\b"),
@@ -64,7 +65,7 @@ _QUESTION_TYPES = [
 # What a number, a date or a name answers: the short answer is a span of that kind. Reasons and ways are answered
 # by a whole sentence, so they have no short answer.
 NUMERIC_KINDS = frozenset({"number", "percent", "money", "duration", "rank"})
-SENTENCE_KINDS = frozenset({"reason", "manner"})
+SENTENCE_KINDS = frozenset({"reason", "manner", "compare"})
 # The question words, where the answer stands in the sentence that answers (see QuestionInfo.wh_span).
 _WH = (
     r"(?:bao nhiêu|mấy|khi nào|bao giờ|bao lâu|lúc nào|như thế nào|thế nào|ra sao|vì sao|tại sao|ở đâu|tại đâu"
@@ -161,15 +162,41 @@ def question_entities(question: str) -> list[str]:
     return unique
 
 
+# A thing compared: a few words, the last one before punctuation, the end or the rest of the question.
+_THING = r"((?!\d)\w[\w-]*(?: [\w-]+){0,5}?)"
+_THING_END = r"(?=\s*(?:[?.,;!]|$)|\s+(?:như|thế|ra|là|có|ở|về|khác|giống|trong|theo)(?!\w))"
+# "Sự khác nhau giữa X và Y", "So sánh X với Y", "X và Y khác nhau thế nào", "X khác gì với Y".
+_COMPARED = [
+    re.compile(rf"(?:khác nhau|khác biệt|giống nhau|phân biệt|so sánh)(?: giữa)? {_THING} (?:và|với) {_THING}{_THING_END}"),
+    re.compile(rf"(?:^|[^\w ]\s*){_THING} (?:và|với) {_THING} (?:có gì |có )?(?:khác nhau|khác biệt|giống nhau|khác gì)"),
+    re.compile(rf"(?:^|[^\w ]\s*){_THING} khác gì (?:so )?(?:với )?{_THING}{_THING_END}"),
+]
+_COMPARED_FOLDED = [re.compile(fold(p.pattern)) for p in _COMPARED]
+_NOT_THING = re.compile(r"^(?:sự|điểm|những|các|cái|giữa|su|diem|nhung|cac|cai|giua)\s+")
+
+
+def compared_items(view: str) -> list[str]:
+    """The two things a comparison question names, in the question's view (lower-cased, or folded)."""
+    for pattern in (_COMPARED_FOLDED if not has_diacritics(view) else _COMPARED):
+        if m := pattern.search(view):
+            items = [_NOT_THING.sub("", m.group(i)).strip() for i in (1, 2)]
+            if all(items):
+                return items
+    return []
+
+
 def question_type(question: str) -> str:
     """The kind of fact that answers the question: rank, percent, money, duration, number, date, person (who holds
     an office), who (a person or a body), reason, place, definition, manner, list, what, yesno or other; an
-    ordinal question ("giải pháp thứ sáu là gì") is "ordinal"."""
+    ordinal question ("giải pháp thứ sáu là gì") is "ordinal", a comparison of two things ("Sự khác nhau giữa
+    tạm trú và thường trú") "compare"."""
     folded = not has_diacritics(question)
     q = fold(question) if folded else normalize(question).lower()
     if ordinal_item(question):
         return "ordinal"
     for name, pattern in _TYPE_PATTERNS[folded]:
+        if name == "compare" and not compared_items(q):
+            continue  # "Thủ tục … khác nhau ra sao?" names no two things: a question of another kind
         if pattern.search(q):
             return "person" if name == "who" and _OFFICE_PATTERNS[folded].search(q) else name
     return "other"
@@ -213,6 +240,7 @@ class QuestionInfo:
     ordinal: tuple[str, int] | None = None  # ("giải pháp", 6)
     wh_span: tuple[int, int] | None = None  # where the question word stands in `text`
     category: str = ""  # what "những X nào" asks for: the answer names its members, seldom X itself
+    compared: list[str] = field(default_factory=list)  # "văn bằng", "chứng chỉ": the things a comparison names
 
 
 _NOUN_TAGS = {"N", "Np", "Nc", "Nu", "Ny", "Nb"}
@@ -233,6 +261,8 @@ def analyse(question: str) -> QuestionInfo:
     category = re.search(r"\b(?:những|các|nhung|cac)\s+(\w+(?:\s\w+)?)\s+(?:nào|gì|nao|gi)\b", view)
     if category:
         info.category = category.group(1)
+    if info.kind == "compare":
+        info.compared = compared_items(view)
     if folded:
         # Without diacritics the tagger is lost: what follows "bao nhieu" is the unit, words before it the focus.
         for m in re.finditer(r"\b(?:bao nhieu|may)\s+(\w+(?: \w+)?)", view):

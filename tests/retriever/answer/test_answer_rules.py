@@ -399,3 +399,17 @@ def test_an_article_answers_for_the_province_its_issuer_names():
                                          [decision, news])
     check_citations(answer)
     assert short(answer) == "18,5 tỷ đồng" and answer.citations[0].hit.source == "qd.pdf"
+
+
+def test_a_comparison_quotes_what_each_thing_is():
+    text = (
+        "Văn bằng, chứng chỉ do Nhà trường cấp thuộc hệ thống văn bằng quốc dân. Văn bằng được cấp cho người học "
+        "sau khi tốt nghiệp đại học. Bản sao văn bằng được cấp theo yêu cầu. Chứng chỉ được cấp cho người học để "
+        "xác nhận kết quả bồi dưỡng nghề nghiệp."
+    )
+    answer = ask("Sự khác nhau giữa văn bằng và chứng chỉ?", text)
+    assert answer.answer == (
+        "Văn bằng được cấp cho người học sau khi tốt nghiệp đại học. [1] Chứng chỉ được cấp cho người học để xác "
+        "nhận kết quả bồi dưỡng nghề nghiệp. [1]"
+    )
+    assert answer.short_answer is None

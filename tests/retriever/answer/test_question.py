@@ -39,6 +39,25 @@ def test_question_type(question, kind):
     assert question_type(question) == kind
 
 
+@pytest.mark.parametrize(
+    "question, items",
+    [
+        ("Sự khác nhau giữa tạm trú và thường trú?", ["tạm trú", "thường trú"]),
+        ("So sánh văn bằng với chứng chỉ", ["văn bằng", "chứng chỉ"]),
+        ("Cho em hỏi, học phí và lệ phí khác nhau thế nào?", ["học phí", "lệ phí"]),
+        ("Giấy phép con khác gì so với giấy phép kinh doanh?", ["giấy phép con", "giấy phép kinh doanh"]),
+        ("su khac nhau giua tam tru va thuong tru", ["tam tru", "thuong tru"]),
+    ],
+)
+def test_a_comparison_names_the_two_things_it_compares(question, items):
+    info = analyse(question)
+    assert (info.kind, info.compared) == ("compare", items)
+
+
+def test_differing_without_two_things_is_no_comparison():
+    assert question_type("Thủ tục cấp đổi ở các tỉnh khác nhau ra sao?") == "manner"
+
+
 def test_a_question_about_how_many_things_wants_a_number_before_a_list():
     assert question_type("Đề án có bao nhiêu nhiệm vụ, gồm những nhiệm vụ gì?") == "number"
 
