@@ -64,6 +64,7 @@ _AT_PROVISION = re.compile(
     r"(?:\s+(?:điều|khoản|mục|chương) này|\s+của\s+(?:quy chế|luật|bộ luật|nghị định|thông tư|quyết định)(?:\s+này)?)?",
     re.IGNORECASE,
 )
+_WHICH = re.compile(r"nao|gi")  # the question word of "N nào", "cái gì", folded
 _ASKS_RULE = re.compile(r"(?<!\w)quy dinh(?!\w)")  # on the folded question
 _NEGATION = re.compile(r"(?:không|chưa|không được|chưa được|không phải|không bị|chưa bị)\s+$", re.IGNORECASE)
 
@@ -408,21 +409,26 @@ def _aligned(asked: Asked, text: str, start: int, end: int) -> tuple[int, int] |
     if info.wh_span is None:
         return None
     question = _tokens(info.text, 0, len(info.text), info.folded)
-    before = [t for a, b, t in question if b <= info.wh_span[0]][-4:]
+    preceding = [t for a, b, t in question if b <= info.wh_span[0]]
     after = [t for a, b, t in question if a >= info.wh_span[1]][:3]
     clause = _tokens(text, start, end, info.folded)
     keys = [t for _, _, t in clause]
     fillers = _FILLERS_FOLDED if info.folded else _FILLERS
-    answer_start = None
     names = set(" ".join(asked.entity_keys).split())
-    for n in range(len(before), 0, -1):
-        tail = before[-n:]
-        if all(t in names or t in STOP_WORDS or t in fillers for t in tail):
-            continue  # "… ở Thanh Hóa là gì": a name says where the answer is, not where it stands
-        at = _find(keys, tail)
-        if at is not None:
-            answer_start = at + n
-            break
+    answer_start = _after_left_context(keys, preceding[-4:], names, fillers, 1)
+    asks_which = _WHICH.fullmatch(fold(info.text[info.wh_span[0] : info.wh_span[1]]))
+    if asks_which and (answer_start is None or answer_start[1] < 2):
+        # "… dựa trên chương trình đào tạo nào?", "… kèm theo cái gì?": the noun before "nào"/"gì" names the kind
+        # of answer, which the clause replaces ("dựa trên chương trình đại trà"); the words before it place it.
+        for skip in (1, 2, 3):
+            kind_words, placing = preceding[-skip:], preceding[:-skip][-4:]
+            if any(t in STOP_WORDS or t in fillers for t in kind_words) or not placing or placing[-1] in fillers:
+                break
+            found = _after_left_context(keys, placing, names, fillers, 2)
+            if found is not None:
+                answer_start = found
+                break
+    answer_start = answer_start[0] if answer_start else None
     if answer_start is None:
         return _before_right_context(asked, text, start, end, clause, after)
     while answer_start < len(clause) and clause[answer_start][2] in fillers:
@@ -441,6 +447,21 @@ def _aligned(asked: Asked, text: str, start: int, end: int) -> tuple[int, int] |
     a = clause[answer_start][0]
     b = clause[stop - 1][1] if stop > answer_start else clause[answer_start][1]
     return _clipped(info.kind, text, a, b)
+
+
+def _after_left_context(
+    keys: list[str], before: list[str], names: set[str], fillers: set[str], least: int
+) -> tuple[int, int] | None:
+    """(where the answer starts, how many words matched): just after the longest tail of `before`, `least`
+    words or more, found in the clause; a tail of names and function words alone places nothing."""
+    for n in range(len(before), least - 1, -1):
+        tail = before[-n:]
+        if all(t in names or t in STOP_WORDS or t in fillers for t in tail):
+            continue  # "… ở Thanh Hóa là gì": a name says where the answer is, not where it stands
+        at = _find(keys, tail)
+        if at is not None:
+            return at + n, n
+    return None
 
 
 def _before_right_context(asked, text, start, end, clause, after) -> tuple[int, int] | None:

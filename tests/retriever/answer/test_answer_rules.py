@@ -413,3 +413,23 @@ def test_a_comparison_quotes_what_each_thing_is():
         "nhận kết quả bồi dưỡng nghề nghiệp. [1]"
     )
     assert answer.short_answer is None
+
+
+@pytest.mark.parametrize(
+    "question, text, expected",
+    [
+        (
+            "Khối kiến thức chuyên nghiệp cung cấp cho người học điều gì?",
+            "Khối kiến thức chuyên nghiệp được giảng dạy từ năm thứ hai. Khối kiến thức chuyên nghiệp cung cấp cho "
+            "người học kiến thức và kỹ năng nghề nghiệp cần thiết.",
+            "kiến thức và kỹ năng nghề nghiệp cần thiết",
+        ),
+        (
+            "Tờ trình được gửi kèm theo văn bản nào?",
+            "Tờ trình do Sở Tư pháp soạn thảo. Tờ trình được gửi kèm theo công văn đề nghị của Sở Nội vụ.",
+            "công văn đề nghị của Sở Nội vụ",
+        ),
+    ],
+)
+def test_the_noun_before_nao_or_gi_names_the_kind_of_answer_not_where_it_stands(question, text, expected):
+    assert short(ask(question, text)) == expected
