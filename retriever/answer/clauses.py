@@ -231,3 +231,41 @@ def choose_window(
     if verbless and last + 1 < len(pieces) and pieces[last + 1].separator == ",":
         last += 1
     return first, last
+
+
+# The marker of a listed line: "a)", "đ)", "1.", "2)", "-", "+", "•". Its kind tells a list from the next level up
+# ("2." after "a) … h)" is the next clause, not an item).
+_LINE_ITEM = re.compile(r"[ \t]*(?:(?P<letter>[a-zđ]\))|(?P<number>\d{1,2}[.)])|(?P<dash>[-–•+]))[ \t]+")
+# Items quoted after their lead-in, at most: an article's whole body can run to pages.
+MAX_ITEMS, MAX_ITEMS_CHARS = 10, 900
+
+
+def line_items(text: str, end: int) -> list[tuple[int, int]]:
+    """The listed lines that follow text[:end] (the lead-in "… được tính như sau:" or an article's heading), as
+    spans of their words without the marker and the closing ";" or ".": the lines one after the other with
+    markers of one kind, up to the first line that is not one of them."""
+    if text.find("\n", end) < 0 or text[end : text.find("\n", end)].strip():
+        return []  # the lead-in does not end its line: what follows is no list of lines
+    items: list[tuple[int, int]] = []
+    # Lines marked as the lead-in's own line is ("1. … như sau:", then "2. …") are its siblings, not its items.
+    own = _LINE_ITEM.match(text, text.rfind("\n", 0, end) + 1)
+    sibling = own.lastgroup if own else None
+    kind = None
+    cursor = text.find("\n", end)
+    while cursor >= 0 and len(items) < MAX_ITEMS:
+        start = cursor + 1
+        cursor = text.find("\n", start)
+        stop = cursor if cursor >= 0 else len(text)
+        if not text[start:stop].strip():
+            continue
+        m = _LINE_ITEM.match(text, start)
+        if m is None or (kind is not None and m.lastgroup != kind) or m.lastgroup == sibling:
+            break
+        kind = m.lastgroup
+        b = stop
+        while b > m.end() and text[b - 1] in " \t;.,":
+            b -= 1
+        if items and b - items[0][0] > MAX_ITEMS_CHARS:
+            break
+        items.append((m.end(), b))
+    return items

@@ -15,7 +15,8 @@ How the answer is chosen:
    and the share of the question's words it covers; their thresholds are calibrated on held-out documents of
    public sets (python -m evals.calibrate). A year, place or body the passages never mention is refused outright.
 3. The chosen sentence is cut at clause and list boundaries (clauses.py) around the clause that answers; the
-   short answer (spans.py) is the least span of it that answers. Reasons and ways ("vì sao", "như thế nào") keep
+   short answer (spans.py) is the least span of it that answers. A lead-in or an article heading that ends its
+   line is answered by the listed lines under it: the one the question names, else all of them. Reasons and ways ("vì sao", "như thế nào") keep
    whole sentences and have no short answer.
 """
 from __future__ import annotations
@@ -29,7 +30,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from retriever.answer.clauses import SHORT_SENTENCE, Piece, choose_window, clause_pieces, list_items
+from retriever.answer.clauses import SHORT_SENTENCE, Piece, choose_window, clause_pieces, line_items, list_items
 from retriever.answer.question import (
     NUMERIC_KINDS,
     SENTENCE_KINDS,
@@ -549,6 +550,17 @@ class ExtractiveAnswerer:
         sentence = (s.start, s.end)
         asked = q.asked()
         kind = q.kind
+        typed = kind in _TYPED_KINDS
+        items = line_items(text, s.end) if _leads_in(text, s) else []
+        if typed and items and typed_spans(asked, text, s.start, s.end):
+            items = []  # "… thì bị phạt tù từ 06 tháng đến 03 năm:": the figure asked is the lead-in's own
+        if items:
+            # "… thì thời hạn đó được tính như sau:" and its lines "a) Một năm là …", "b) Nửa năm là …": the item
+            # the question names ("nửa năm") is the answer; when none stands out, every item is.
+            item = self._named_item(q, text, items)
+            if item is not None and (not typed or typed_spans(asked, text, *item)):
+                return item, short_span(asked, text, *item)
+            return (s.start, items[-1][1]), None
         if kind in SENTENCE_KINDS:
             return sentence, None
         if kind == "ordinal":
@@ -566,7 +578,6 @@ class ExtractiveAnswerer:
         scope = set().union(*(_terms(y, q.folded) for y in q.years), *(_terms(e[0], q.folded) for e in q.entities))
         terms = [(_text_terms(text[p.start : p.end], q.folded) & q.terms) - scope for p in pieces]
         weights = self._piece_weights(q, pieces, terms)
-        typed = kind in _TYPED_KINDS
         fits = [
             max((fit for _, _, fit in typed_spans(asked, text, p.start, p.end)), default=0.0) if typed else 0.0
             for p in pieces
@@ -631,6 +642,15 @@ class ExtractiveAnswerer:
             window = sentence  # too short to be worth cutting
         return window, short
 
+    def _named_item(self, q: _Question, text: str, items: list[tuple[int, int]]) -> tuple[int, int] | None:
+        """The one listed item that says question words no other item says, if there is one."""
+        terms = [_text_terms(text[a:b], q.folded) & q.terms for a, b in items]
+        df = Counter(t for ts in terms for t in ts)
+        own = [sum(self._weight_of(q, t) for t in ts if df[t] == 1) for ts in terms]
+        best = max(range(len(items)), key=lambda i: own[i])
+        runner_up = max((w for i, w in enumerate(own) if i != best), default=0.0)
+        return items[best] if own[best] > runner_up else None  # a tie names no line
+
     @staticmethod
     def _weight_of(q: _Question, term: str) -> float:
         return FOCUS_BOOST if term in q.boosted else 1.0
@@ -690,6 +710,23 @@ def _scope(hit: Hit) -> str:
     """What a passage speaks within besides its own words: its document's title and, for a legal document, its
     issuer ("ỦY BAN NHÂN DÂN TỈNH THANH HÓA"): an article of a provincial decision does not name its province."""
     return f"{hit.title} {hit.issuer}" if hit.issuer else hit.title
+
+
+_HEADING = re.compile(r"(?:Điều|Chương|Mục|Phần)\s+[\dIVXLC]+[.:]?\s*", re.IGNORECASE)
+
+
+def _leads_in(text: str, s: _Sentence) -> bool:
+    """Whether a sentence announces the lines after it: it ends its line, and it ends with a colon ("… như
+    sau:") or is a heading without a full stop, the passage's first line or an article's ("Điều 31. Quyền đối
+    với quốc tịch")."""
+    line_start = text.rfind("\n", 0, s.start) + 1
+    line_end = text.find("\n", s.end)
+    if text[s.end : line_end if line_end >= 0 else len(text)].strip():
+        return False
+    if s.text.rstrip().endswith(":"):
+        return True
+    heading = line_start == 0 or bool(_HEADING.fullmatch(text[line_start : s.start]))
+    return heading and not s.text.rstrip().endswith((".", ";", "?", "!"))
 
 
 def _rank(c: _Candidate) -> tuple[bool, float]:

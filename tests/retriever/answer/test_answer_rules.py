@@ -433,3 +433,40 @@ def test_a_comparison_quotes_what_each_thing_is():
 )
 def test_the_noun_before_nao_or_gi_names_the_kind_of_answer_not_where_it_stands(question, text, expected):
     assert short(ask(question, text)) == expected
+
+
+TIME_LIMITS = (
+    "Điều 12. Thời hạn giải quyết hồ sơ\n\n1. Thời hạn giải quyết hồ sơ được tính như sau:\n\na) Hồ sơ cấp mới là "
+    "mười ngày làm việc;\n\nb) Hồ sơ cấp đổi là năm ngày làm việc;\n\nc) Hồ sơ cấp lại là ba ngày làm việc.\n\n2. Cơ "
+    "quan tiếp nhận phải thông báo cho người nộp khi hồ sơ trễ hạn."
+)
+
+
+def test_the_listed_line_a_question_names_answers_it():
+    answer = ask("Thời hạn giải quyết hồ sơ cấp đổi được tính là?", TIME_LIMITS, title="Điều 12. Thời hạn giải quyết hồ sơ")
+    assert answer.answer == "Hồ sơ cấp đổi là năm ngày làm việc [1]"
+
+
+def test_a_lead_in_is_quoted_with_every_line_it_announces():
+    answer = ask("Thời hạn giải quyết hồ sơ được tính như thế nào?", TIME_LIMITS, title="Điều 12. Thời hạn giải quyết hồ sơ")
+    assert answer.answer.startswith("Thời hạn giải quyết hồ sơ được tính như sau:\n\na) Hồ sơ cấp mới")
+    assert "c) Hồ sơ cấp lại là ba ngày làm việc" in answer.answer and "Cơ quan tiếp nhận" not in answer.answer
+
+
+def test_an_article_heading_is_answered_by_its_clauses():
+    article = (
+        "Điều 7. Quyền của người nộp hồ sơ\n\n1. Được hướng dẫn đầy đủ thành phần hồ sơ.\n\n2. Được nhận giấy hẹn "
+        "trả kết quả.\n\n3. Được khiếu nại khi hồ sơ bị trễ hạn."
+    )
+    answer = ask("Mô tả quyền của người nộp hồ sơ.", article, title="Điều 7. Quyền của người nộp hồ sơ")
+    assert "1. Được hướng dẫn" in answer.answer and "3. Được khiếu nại khi hồ sơ bị trễ hạn" in answer.answer
+
+
+def test_a_figure_the_lead_in_states_is_not_traded_for_a_line_without_it():
+    article = (
+        "Điều 20. Vi phạm về nhãn hàng hóa\n\n1. Người nào vi phạm thuộc một trong các trường hợp sau đây, thì bị phạt "
+        "tiền từ 5.000.000 đồng đến 10.000.000 đồng:\n\na) Vi phạm lần đầu đối với hàng hóa nhập khẩu;\n\nb) Tái "
+        "phạm đối với hàng hóa sản xuất trong nước."
+    )
+    answer = ask("Người vi phạm lần đầu đối với hàng hóa nhập khẩu bị phạt tiền bao nhiêu?", article)
+    assert "5.000.000 đồng" in (short(answer) or "")

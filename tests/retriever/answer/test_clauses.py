@@ -1,6 +1,6 @@
 """Clause cutting (retriever/answer/clauses.py): where a long sentence may be cut, which clause keeps its subject,
 and the items of an enumeration."""
-from retriever.answer.clauses import Piece, choose_window, clause_pieces, list_items, split_pieces
+from retriever.answer.clauses import Piece, choose_window, clause_pieces, line_items, list_items, split_pieces
 
 
 def texts(text: str, pieces) -> list[str]:
@@ -118,3 +118,17 @@ def test_list_items_end_at_the_item_joined_by_va_and_leave_out_the_count():
 def test_no_list_without_an_enumeration():
     text = "Huyện đã hoàn thành kế hoạch năm."
     assert list_items(text, 0, len(text)) == []
+
+
+def test_listed_lines_end_at_the_next_level_and_never_include_siblings():
+    text = (
+        "1. Hồ sơ gồm các giấy tờ sau:\n\na) Đơn đề nghị;\n\nb) Bản sao giấy khai sinh.\n\n2. Hồ sơ nộp trực tiếp "
+        "hoặc qua bưu điện.\n\n3. Hồ sơ được trả trong ngày."
+    )
+    lead_in = text.index("sau:") + 4
+    assert [text[a:b] for a, b in line_items(text, lead_in)] == ["Đơn đề nghị", "Bản sao giấy khai sinh"]
+    # "2. …" after "1. … sau:" is the next clause, not an item of the first.
+    plain = "1. Hồ sơ được tính như sau:\n\n2. Hồ sơ nộp trực tiếp.\n\n3. Hồ sơ được trả trong ngày."
+    assert line_items(plain, plain.index("sau:") + 4) == []
+    # A lead-in that does not end its line announces no lines.
+    assert line_items("Hồ sơ gồm: đơn và tờ khai.\n\na) Đơn.", 9) == []
