@@ -83,6 +83,8 @@ FIRST_HIT_BONUS, RANK_PENALTY = 0.2, 0.05
 # An answer that is a clause, a condition or a definition quotes its sentence whole up to this many characters,
 # a longer one from its best clause on, up to as many.
 LONG_SENTENCE = 220
+# A listed line is named by the question when its first words are ("Nửa năm là …", "Có tổ chức").
+ITEM_OPENING = 4
 
 
 @dataclass(frozen=True)
@@ -643,8 +645,12 @@ class ExtractiveAnswerer:
         return window, short
 
     def _named_item(self, q: _Question, text: str, items: list[tuple[int, int]]) -> tuple[int, int] | None:
-        """The one listed item that says question words no other item says, if there is one."""
-        terms = [_text_terms(text[a:b], q.folded) & q.terms for a, b in items]
+        """The one listed item that opens with question words no other item says, if there is one ("Nửa năm là
+        sáu tháng" for "nửa năm được tính là?"); none when the question asks for a list."""
+        if q.kind == "list":
+            return None
+        openings = [" ".join(_WORD.findall(text[a:b])[:ITEM_OPENING]) for a, b in items]
+        terms = [_text_terms(o, q.folded) & q.terms for o in openings]
         df = Counter(t for ts in terms for t in ts)
         own = [sum(self._weight_of(q, t) for t in ts if df[t] == 1) for ts in terms]
         best = max(range(len(items)), key=lambda i: own[i])

@@ -437,7 +437,8 @@ def test_the_noun_before_nao_or_gi_names_the_kind_of_answer_not_where_it_stands(
 
 TIME_LIMITS = (
     "Điều 12. Thời hạn giải quyết hồ sơ\n\n1. Thời hạn giải quyết hồ sơ được tính như sau:\n\na) Hồ sơ cấp mới là "
-    "mười ngày làm việc;\n\nb) Hồ sơ cấp đổi là năm ngày làm việc;\n\nc) Hồ sơ cấp lại là ba ngày làm việc.\n\n2. Cơ "
+    "mười ngày làm việc;\n\nb) Hồ sơ cấp đổi là năm ngày làm việc;\n\nc) Hồ sơ cấp lại là ba ngày làm việc, tính từ "
+    "ngày giải quyết xong hồ sơ gốc.\n\n2. Cơ "
     "quan tiếp nhận phải thông báo cho người nộp khi hồ sơ trễ hạn."
 )
 
@@ -470,3 +471,13 @@ def test_a_figure_the_lead_in_states_is_not_traded_for_a_line_without_it():
     )
     answer = ask("Người vi phạm lần đầu đối với hàng hóa nhập khẩu bị phạt tiền bao nhiêu?", article)
     assert "5.000.000 đồng" in (short(answer) or "")
+
+
+def test_a_question_asking_for_a_list_gets_every_line_not_the_one_it_names():
+    article = (
+        "Điều 9. Chấm dứt hoạt động của tổ hợp tác\n\n1. Tổ hợp tác chấm dứt hoạt động trong trường hợp sau đây:\n\n"
+        "a) Hết thời hạn ghi trong hợp đồng hợp tác;\n\nb) Tổ hợp tác bị giải thể theo thỏa thuận của thành viên;\n\nc) "
+        "Theo quyết định của cơ quan nhà nước có thẩm quyền."
+    )
+    answer = ask("Tổ hợp tác chấm dứt hoạt động trong những trường hợp nào?", article)
+    assert "a) Hết thời hạn" in answer.answer and "c) Theo quyết định" in answer.answer
