@@ -269,3 +269,27 @@ def line_items(text: str, end: int) -> list[tuple[int, int]]:
             break
         items.append((m.end(), b))
     return items
+
+
+def lead_in_of(text: str, start: int) -> tuple[int, int] | None:
+    """The line that announces the listed line starting at `start` ("Người nào có một trong các hành vi sau đây,
+    thì bị phạt tù từ 12 năm đến 20 năm:" above "c) Cung cấp …"), without its own marker, or None: the nearest
+    line above that ends with ":" and whose items line_items() finds this one among."""
+    line = text.rfind("\n", 0, start) + 1
+    if _LINE_ITEM.match(text, line) is None:
+        return None
+    cursor = line
+    while cursor > 0:
+        end = cursor - 1
+        while end > 0 and text[end - 1] == "\n":
+            end -= 1
+        cursor = text.rfind("\n", 0, end) + 1
+        above = text[cursor:end].rstrip()
+        if above.endswith(":"):
+            if all(text.rfind("\n", 0, a) + 1 != line for a, _ in line_items(text, cursor + len(above))):
+                return None  # the list it announces ends before this line
+            own = _LINE_ITEM.match(text, cursor)
+            return (own.end() if own else cursor), cursor + len(above)
+        if _LINE_ITEM.match(text, cursor) is None:
+            return None  # a line of prose between: no list reaches this far
+    return None

@@ -30,7 +30,15 @@ from functools import lru_cache
 
 import numpy as np
 
-from retriever.answer.clauses import SHORT_SENTENCE, Piece, choose_window, clause_pieces, line_items, list_items
+from retriever.answer.clauses import (
+    SHORT_SENTENCE,
+    Piece,
+    choose_window,
+    clause_pieces,
+    lead_in_of,
+    line_items,
+    list_items,
+)
 from retriever.answer.question import (
     NUMERIC_KINDS,
     SENTENCE_KINDS,
@@ -183,6 +191,7 @@ class _Candidate:
     year_source: _Sentence | None = None  # the context sentence that names the question's year
     years_ok: bool = True
     entities_ok: bool = True
+    whole: bool = False  # quoted as the sentence it is (a lead-in quoted for the sanction it states)
 
 
 @dataclass
@@ -347,7 +356,7 @@ class ExtractiveAnswerer:
             return self._not_found(draft.hits)
         assert draft.question is not None
         t = thresholds or self.thresholds
-        return self._compose(draft.question, self._choose(draft.question, draft.candidates, t), draft.hits)
+        return self._compose(draft.question, self._choose(draft.question, draft.candidates, t, draft.hits), draft.hits)
 
     @staticmethod
     def _answers(c: _Candidate, t: Thresholds) -> bool:
@@ -508,12 +517,19 @@ class ExtractiveAnswerer:
         c.years_ok = False
         return -0.3 if c.focus.years or any(s.years for s in c.context) else -0.1
 
-    def _choose(self, q: _Question, candidates: list[_Candidate], t: Thresholds) -> list[_Candidate]:
-        """The best candidate; with it, for "bao nhiêu X và bao nhiêu Y", the best one for each unit it lacks."""
+    def _choose(
+        self, q: _Question, candidates: list[_Candidate], t: Thresholds, hits: list[Hit]
+    ) -> list[_Candidate]:
+        """The best candidate; with it, for "bao nhiêu X và bao nhiêu Y", the best one for each unit it lacks, and
+        for a sanction asked about a listed case, the lead-in that states it."""
         best = candidates[0]
         chosen = [best]
         if q.info.compared:
             return self._compared(q, candidates, t)
+        lead = _sanction_lead_in(q, best, candidates, hits[best.focus.hit_index].text)
+        if lead is not None:
+            lead.whole = True
+            return [lead, best]
         if len(q.info.units) < 2:
             return chosen
         for unit in q.info.units:
@@ -553,6 +569,8 @@ class ExtractiveAnswerer:
         asked = q.asked()
         kind = q.kind
         typed = kind in _TYPED_KINDS
+        if c.whole:
+            return sentence, short_span(asked, text, s.start, s.end)
         items = line_items(text, s.end) if _leads_in(text, s) else []
         if typed and items and typed_spans(asked, text, s.start, s.end):
             items = []  # "… thì bị phạt tù từ 06 tháng đến 03 năm:": the figure asked is the lead-in's own
@@ -733,6 +751,29 @@ def _leads_in(text: str, s: _Sentence) -> bool:
         return True
     heading = line_start == 0 or bool(_HEADING.fullmatch(text[line_start : s.start]))
     return heading and not s.text.rstrip().endswith((".", ";", "?", "!"))
+
+
+# What a penal or administrative rule does to whoever is in one of its listed cases.
+_SANCTION = re.compile(r"(?<!\w)(?:phạt|xử phạt|xử lý|hình phạt|bồi thường|truy cứu|kỷ luật)(?!\w)", re.IGNORECASE)
+_SANCTION_FOLDED = re.compile(fold(_SANCTION.pattern), re.IGNORECASE)
+# A lead-in that imposes one: "…, thì bị phạt tù từ 12 năm đến 20 năm:", not "Việc xử lý kỷ luật … như sau:".
+_IMPOSES = re.compile(r"(?<!\w)(?:bị|phải)\s+(?:phạt|xử phạt|xử lý|bồi thường|truy cứu|kỷ luật)(?!\w)", re.IGNORECASE)
+
+
+def _sanction_lead_in(q: _Question, best: _Candidate, candidates: list[_Candidate], text: str) -> _Candidate | None:
+    """"Người cung cấp bí mật nhà nước cho nước ngoài bị phạt như thế nào?" is answered by a listed case, "c)
+    Cung cấp … bí mật Nhà nước cho nước ngoài", whose sanction its lead-in states ("Người nào có một trong các
+    hành vi sau đây, thì bị phạt tù từ 12 năm đến 20 năm, …:"): that lead-in, when the case does not say it."""
+    asks = (_SANCTION_FOLDED if q.folded else _SANCTION).search(fold(q.info.text) if q.folded else q.info.text)
+    if not asks or _SANCTION.search(best.focus.text):
+        return None
+    span = lead_in_of(text, best.focus.start)
+    if span is None or not _IMPOSES.search(text[span[0] : span[1]]):
+        return None
+    return next(
+        (c for c in candidates if c.focus.hit_index == best.focus.hit_index and c.focus.start <= span[0] < c.focus.end),
+        None,
+    )
 
 
 def _rank(c: _Candidate) -> tuple[bool, float]:

@@ -481,3 +481,26 @@ def test_a_question_asking_for_a_list_gets_every_line_not_the_one_it_names():
     )
     answer = ask("Tổ hợp tác chấm dứt hoạt động trong những trường hợp nào?", article)
     assert "a) Hết thời hạn" in answer.answer and "c) Theo quyết định" in answer.answer
+
+
+ESPIONAGE = (
+    "Điều 110. Tội gián điệp\n\n1. Người nào có một trong các hành vi sau đây, thì bị phạt tù từ 12 năm đến 20 năm, tù "
+    "chung thân hoặc tử hình:\n\na) Hoạt động tình báo, phá hoại chống Nhà nước;\n\nb) Cung cấp bí mật Nhà nước cho "
+    "nước ngoài.\n\n2. Phạm tội trong trường hợp ít nghiêm trọng, thì bị phạt tù từ 05 năm đến 15 năm."
+)
+
+
+def test_the_sanction_of_a_listed_case_is_quoted_from_its_lead_in():
+    answer = ask("Người cung cấp bí mật Nhà nước cho nước ngoài bị phạt như thế nào?", ESPIONAGE)
+    assert answer.answer.startswith("Người nào có một trong các hành vi sau đây, thì bị phạt tù từ 12 năm đến 20 năm")
+    assert "b) Cung cấp bí mật Nhà nước cho nước ngoài" in answer.answer
+
+
+def test_a_lead_in_that_imposes_nothing_is_not_put_before_the_case():
+    text = (
+        "Điều 122. Trình tự xử lý kỷ luật\n\n1. Việc xử lý kỷ luật lao động được quy định như sau:\n\na) Người sử "
+        "dụng lao động phải chứng minh được lỗi của người lao động;\n\nb) Người lao động chưa đủ 15 tuổi phải có "
+        "người đại diện theo pháp luật tham gia."
+    )
+    answer = ask("Khi xử lý kỷ luật người lao động chưa đủ 15 tuổi thì cần ai tham gia?", text)
+    assert not answer.answer.startswith("Việc xử lý kỷ luật")
