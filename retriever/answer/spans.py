@@ -40,8 +40,17 @@ _BODY_HEADS = (
     "Khoa", "Chính phủ", "Quốc hội", "Thủ tướng", "Tòa án", "Viện", "Công an", "Hiệu trưởng", "Hiệu phó",
     "Giám đốc", "Chủ tịch", "Bộ trưởng", "Trưởng",
 )
+# Words that open a head without naming a body: "Trường hợp", "Bộ luật này", "Ban hành", "Phòng ngừa", "Vụ việc".
+_NOT_BODY_AFTER = {
+    "Trường": "hợp", "Bộ": "luật|phận|máy|hồ sơ|chỉ số|chứng từ", "Ban": "hành|đầu|ngày|đêm", "Phòng": "ngừa|chống|tránh",
+    "Vụ": "việc|án|mùa", "Khoa": "học",
+}
 _BODY = re.compile(
-    r"(?<!\w)(?:" + "|".join(re.escape(h) for h in _BODY_HEADS) + r")(?:\s+(?:và|&)?\s*[A-ZĐ][\w&.-]*)*"
+    r"(?<!\w)(?:"
+    + "|".join(
+        re.escape(h) + (rf"(?!\s+(?:{_NOT_BODY_AFTER[h]})(?!\w))" if h in _NOT_BODY_AFTER else "") for h in _BODY_HEADS
+    )
+    + r")(?:\s+(?:và|&)?\s*[A-ZĐ][\w&.-]*)*"
     r"|(?<!\w)(?:P\.\s*)?[A-ZĐ]{2,}(?:&[A-ZĐ]+)?(?!\w)"
 )
 _TIME_CLAUSE = re.compile(

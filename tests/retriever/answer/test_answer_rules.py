@@ -504,3 +504,12 @@ def test_a_lead_in_that_imposes_nothing_is_not_put_before_the_case():
     )
     answer = ask("Khi xử lý kỷ luật người lao động chưa đủ 15 tuổi thì cần ai tham gia?", text)
     assert not answer.answer.startswith("Việc xử lý kỷ luật")
+
+
+def test_words_that_open_with_a_body_head_are_no_body():
+    text = (
+        "Trường hợp di chúc được lưu giữ tại tổ chức hành nghề công chứng thì công chứng viên là người công bố di "
+        "chúc theo quy định của Bộ luật này."
+    )
+    found = short(ask("Ai công bố di chúc được lưu giữ tại tổ chức hành nghề công chứng?", text))
+    assert found not in ("Trường", "Bộ") and "công chứng viên" in (found or "")
