@@ -45,8 +45,23 @@ _NOT_BODY_AFTER = {
     "Trường": "hợp", "Bộ": "luật|phận|máy|hồ sơ|chỉ số|chứng từ", "Ban": "hành|đầu|ngày|đêm", "Phòng": "ngừa|chống|tránh",
     "Vụ": "việc|án|mùa", "Khoa": "học",
 }
+# The fields of ministries, provincial departments and district offices, written with lower-case syllables that
+# end no name ("Bộ Công an", "Sở Kế hoạch và Đầu tư", "Phòng Tài nguyên và Môi trường"); longest first.
+_FIELDS = sorted(
+    (
+        "Quốc phòng", "Công an", "Ngoại giao", "Nội vụ", "Tư pháp", "Kế hoạch và Đầu tư", "Tài chính", "Công Thương",
+        "Nông nghiệp và Phát triển nông thôn", "Giao thông vận tải", "Xây dựng", "Tài nguyên và Môi trường",
+        "Thông tin và Truyền thông", "Lao động - Thương binh và Xã hội", "Lao động, Thương binh và Xã hội",
+        "Văn hóa, Thể thao và Du lịch", "Văn hóa và Thông tin", "Khoa học và Công nghệ", "Giáo dục và Đào tạo",
+        "Y tế", "Tài chính - Kế hoạch", "Kinh tế - Hạ tầng", "Kinh tế", "Quản lý đô thị", "Tư pháp - Hộ tịch",
+        "Công tác sinh viên", "Kế hoạch – Tài chính", "Kế hoạch - Tài chính", "Tổ chức cán bộ", "Hành chính - Tổng hợp",
+    ),
+    key=len,
+    reverse=True,
+)
+_FIELD_BODY = r"(?<!\w)(?:Bộ|Sở|Phòng|Cục|Vụ|Ban)\s+(?:" + "|".join(re.escape(f) for f in _FIELDS) + r")(?!\w)"
 _BODY = re.compile(
-    r"(?<!\w)(?:"
+    _FIELD_BODY + r"|(?<!\w)(?:"
     + "|".join(
         re.escape(h) + (rf"(?!\s+(?:{_NOT_BODY_AFTER[h]})(?!\w))" if h in _NOT_BODY_AFTER else "") for h in _BODY_HEADS
     )

@@ -513,3 +513,22 @@ def test_words_that_open_with_a_body_head_are_no_body():
     )
     found = short(ask("Ai công bố di chúc được lưu giữ tại tổ chức hành nghề công chứng?", text))
     assert found not in ("Trường", "Bộ") and "công chứng viên" in (found or "")
+
+
+@pytest.mark.parametrize(
+    "question, text, body",
+    [
+        (
+            "Cơ quan nào chủ trì phòng ngừa tấn công mạng?",
+            "Bộ Công an chủ trì phòng ngừa tấn công mạng, trừ hệ thống thông tin quân sự.",
+            "Bộ Công an",
+        ),
+        (
+            "Cơ quan nào thẩm định dự án đầu tư công của tỉnh?",
+            "Sở Kế hoạch và Đầu tư thẩm định dự án đầu tư công của tỉnh.",
+            "Sở Kế hoạch và Đầu tư",
+        ),
+    ],
+)
+def test_a_body_named_with_lower_case_syllables_is_named_whole(question, text, body):
+    assert short(ask(question, text)) == body
