@@ -521,12 +521,12 @@ class ExtractiveAnswerer:
         self, q: _Question, candidates: list[_Candidate], t: Thresholds, hits: list[Hit]
     ) -> list[_Candidate]:
         """The best candidate; with it, for "bao nhiêu X và bao nhiêu Y", the best one for each unit it lacks, and
-        for a sanction asked about a listed case, the lead-in that states it."""
+        for a sanction or a body asked about a listed case, the lead-in that states it."""
         best = candidates[0]
         chosen = [best]
         if q.info.compared:
             return self._compared(q, candidates, t)
-        lead = _sanction_lead_in(q, best, candidates, hits[best.focus.hit_index].text)
+        lead = _lead_in_answer(q, best, candidates, hits[best.focus.hit_index].text)
         if lead is not None:
             lead.whole = True
             return [lead, best]
@@ -760,15 +760,20 @@ _SANCTION_FOLDED = re.compile(fold(_SANCTION.pattern), re.IGNORECASE)
 _IMPOSES = re.compile(r"(?<!\w)(?:bị|phải)\s+(?:phạt|xử phạt|xử lý|bồi thường|truy cứu|kỷ luật)(?!\w)", re.IGNORECASE)
 
 
-def _sanction_lead_in(q: _Question, best: _Candidate, candidates: list[_Candidate], text: str) -> _Candidate | None:
+def _lead_in_answer(q: _Question, best: _Candidate, candidates: list[_Candidate], text: str) -> _Candidate | None:
     """"Người cung cấp bí mật nhà nước cho nước ngoài bị phạt như thế nào?" is answered by a listed case, "c)
     Cung cấp … bí mật Nhà nước cho nước ngoài", whose sanction its lead-in states ("Người nào có một trong các
-    hành vi sau đây, thì bị phạt tù từ 12 năm đến 20 năm, …:"): that lead-in, when the case does not say it."""
-    asks = (_SANCTION_FOLDED if q.folded else _SANCTION).search(fold(q.info.text) if q.folded else q.info.text)
-    if not asks or _SANCTION.search(best.focus.text):
-        return None
+    hành vi sau đây, thì bị phạt tù từ 12 năm đến 20 năm, …:"), and "Bộ nào chịu trách nhiệm …?" by a listed duty
+    whose lead-in names the body ("Bộ Quốc phòng có trách nhiệm sau đây:"): that lead-in, when the case does not
+    say what is asked."""
     span = lead_in_of(text, best.focus.start)
-    if span is None or not _IMPOSES.search(text[span[0] : span[1]]):
+    if span is None:
+        return None
+    asks = (_SANCTION_FOLDED if q.folded else _SANCTION).search(fold(q.info.text) if q.folded else q.info.text)
+    sanction = asks and not _SANCTION.search(best.focus.text) and _IMPOSES.search(text[span[0] : span[1]])
+    asked = q.asked()
+    body = q.kind in ("who", "person") and not typed_spans(asked, text, best.focus.start, best.focus.end)
+    if not sanction and not (body and typed_spans(asked, text, *span)):
         return None
     return next(
         (c for c in candidates if c.focus.hit_index == best.focus.hit_index and c.focus.start <= span[0] < c.focus.end),

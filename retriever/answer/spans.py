@@ -89,6 +89,7 @@ _AT_PROVISION = re.compile(
     re.IGNORECASE,
 )
 _WHICH = re.compile(r"nao|gi")  # the question word of "N nào", "cái gì", folded
+_WHICH_BODY = re.compile(r"(?<!\w)(bo|so|phong|ban|cuc|vu|truong|uy ban|toa an|vien) nao(?!\w)")  # folded question
 _ASKS_RULE = re.compile(r"(?<!\w)quy dinh(?!\w)")  # on the folded question
 _NEGATION = re.compile(r"(?:không|chưa|không được|chưa được|không phải|không bị|chưa bị)\s+$", re.IGNORECASE)
 
@@ -240,12 +241,15 @@ def _best_typed(asked: Asked, text: str, start: int, end: int, spans) -> tuple[i
     nhiêu Y", from the first figure to the second."""
     info = asked.info
     anchors = _question_word_ends(asked, text, start, end)
+    # "Bộ nào …?": a body of that kind, "Bộ Quốc phòng", before "Chính phủ" nearer the question's words.
+    head = _WHICH_BODY.search(asked.folded_text)
 
     def rank(span: tuple[int, int, float]) -> float:
         a, b, fit = span
         before = [e for e in anchors if e <= a]
         near = 0.5 / (1 + (a - max(before)) / 25) if before else 0.0
-        return fit + near
+        same_kind = bool(head) and fold(text[a:b]).lower().startswith(head.group(1) + " ")
+        return fit + near + (1.0 if same_kind else 0.0)
 
     ordered = sorted(spans, key=rank, reverse=True)
     a, b, _ = ordered[0]

@@ -490,12 +490,6 @@ ESPIONAGE = (
 )
 
 
-def test_the_sanction_of_a_listed_case_is_quoted_from_its_lead_in():
-    answer = ask("Người cung cấp bí mật Nhà nước cho nước ngoài bị phạt như thế nào?", ESPIONAGE)
-    assert answer.answer.startswith("Người nào có một trong các hành vi sau đây, thì bị phạt tù từ 12 năm đến 20 năm")
-    assert "b) Cung cấp bí mật Nhà nước cho nước ngoài" in answer.answer
-
-
 def test_a_lead_in_that_imposes_nothing_is_not_put_before_the_case():
     text = (
         "Điều 122. Trình tự xử lý kỷ luật\n\n1. Việc xử lý kỷ luật lao động được quy định như sau:\n\na) Người sử "
@@ -532,3 +526,36 @@ def test_words_that_open_with_a_body_head_are_no_body():
 )
 def test_a_body_named_with_lower_case_syllables_is_named_whole(question, text, body):
     assert short(ask(question, text)) == body
+
+
+DEFENCE = (
+    "Điều 30. Trách nhiệm của Bộ Quốc phòng\n\n1. Bộ Quốc phòng chịu trách nhiệm trước Chính phủ và có nhiệm vụ sau "
+    "đây:\n\na) Xây dựng phương án bảo vệ an ninh mạng quân sự;\n\nb) Kiểm tra hệ thống thông tin quân sự."
+)
+
+
+@pytest.mark.parametrize(
+    "question, text, lead_in, case",
+    [
+        (
+            "Người cung cấp bí mật Nhà nước cho nước ngoài bị phạt như thế nào?",
+            ESPIONAGE,
+            "Người nào có một trong các hành vi sau đây, thì bị phạt tù từ 12 năm đến 20 năm",
+            "b) Cung cấp bí mật Nhà nước cho nước ngoài",
+        ),
+        (
+            "Bộ nào có nhiệm vụ xây dựng phương án bảo vệ an ninh mạng quân sự?",
+            DEFENCE,
+            "Bộ Quốc phòng chịu trách nhiệm",
+            "Xây dựng phương án bảo vệ an ninh mạng quân sự",
+        ),
+    ],
+)
+def test_the_sanction_or_body_of_a_listed_case_is_quoted_from_its_lead_in(question, text, lead_in, case):
+    answer = ask(question, text)
+    assert answer.answer.startswith(lead_in) and case in answer.answer
+
+
+def test_bo_nao_is_answered_by_a_ministry_before_a_nearer_body():
+    text = "Bộ Quốc phòng chịu trách nhiệm trước Chính phủ quản lý an ninh mạng quân sự."
+    assert short(ask("Bộ nào chịu trách nhiệm quản lý an ninh mạng quân sự?", text)) == "Bộ Quốc phòng"
