@@ -526,7 +526,10 @@ class ExtractiveAnswerer:
         chosen = [best]
         if q.info.compared:
             return self._compared(q, candidates, t)
-        lead = _lead_in_answer(q, best, candidates, hits[best.focus.hit_index].text)
+        text = hits[best.focus.hit_index].text
+        if q.kind == "list" and (lead := _candidate_at(candidates, best, lead_in_of(text, best.focus.start))):
+            return [lead]  # "Bất động sản bao gồm những loại nào?": the lead-in and every line, not one of them
+        lead = _lead_in_answer(q, best, candidates, text)
         if lead is not None:
             lead.whole = True
             return [lead, best]
@@ -774,6 +777,13 @@ def _lead_in_answer(q: _Question, best: _Candidate, candidates: list[_Candidate]
     asked = q.asked()
     body = q.kind in ("who", "person") and not typed_spans(asked, text, best.focus.start, best.focus.end)
     if not sanction and not (body and typed_spans(asked, text, *span)):
+        return None
+    return _candidate_at(candidates, best, span)
+
+
+def _candidate_at(candidates: list[_Candidate], best: _Candidate, span: tuple[int, int] | None) -> _Candidate | None:
+    """The candidate of best's passage whose sentence holds span's start (a lead-in), if any."""
+    if span is None:
         return None
     return next(
         (c for c in candidates if c.focus.hit_index == best.focus.hit_index and c.focus.start <= span[0] < c.focus.end),

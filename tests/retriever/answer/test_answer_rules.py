@@ -559,3 +559,12 @@ def test_the_sanction_or_body_of_a_listed_case_is_quoted_from_its_lead_in(questi
 def test_bo_nao_is_answered_by_a_ministry_before_a_nearer_body():
     text = "Bộ Quốc phòng chịu trách nhiệm trước Chính phủ quản lý an ninh mạng quân sự."
     assert short(ask("Bộ nào chịu trách nhiệm quản lý an ninh mạng quân sự?", text)) == "Bộ Quốc phòng"
+
+
+def test_a_list_question_answered_by_one_listed_line_gets_its_lead_in_and_every_line():
+    article = (
+        "Điều 107. Bất động sản và động sản\n\n1. Bất động sản bao gồm:\n\na) Đất đai;\n\nb) Nhà, công trình xây "
+        "dựng gắn liền với đất đai;\n\nc) Tài sản khác gắn liền với đất đai theo quy định của pháp luật."
+    )
+    answer = ask("Bất động sản gồm những tài sản nào gắn liền với đất đai?", article)
+    assert answer.answer.startswith("Bất động sản bao gồm:") and "a) Đất đai" in answer.answer
