@@ -49,6 +49,7 @@ from retriever.answer.question import (
     document_years,
     question_entities,
     question_offices,
+    without_scope,
     without_term_opener,
 )
 from retriever.answer.spans import Asked, defined_entry, short_span, typed_spans
@@ -370,7 +371,9 @@ class ExtractiveAnswerer:
         folded = info.folded
         spelled = spell_out(question)
         # "Định nghĩa của X": any sentence with "nghĩa vụ" would meet "nghĩa"; the term is what must be met.
-        terms = _terms(spell_out(without_term_opener(question)) if info.kind == "definition" else spelled, folded)
+        # "Định nghĩa của X", "Theo Điều 26, Bộ luật dân sự 2015, …": the opener and the scope are no terms to meet.
+        asked = without_scope(question)
+        terms = _terms(spell_out(without_term_opener(asked) if info.kind == "definition" else asked), folded)
         compared = _COMPARED_YEAR_FOLDED.findall(fold(question)) if folded else _COMPARED_YEAR.findall(question)
         q = _Question(
             info=info,

@@ -35,6 +35,28 @@ def without_term_opener(question: str) -> str:
             return question[m.end() :]
     return question
 
+# "Theo Điều 26, Bộ luật dân sự 2015, …", "Trong điều 10 của Bộ luật Lao động, …": where to look, said before the
+# question itself; its words ("điều", "bộ luật") are no evidence of which sentence answers.
+_SCOPE = re.compile(
+    r"^\W*(?:theo|trong|tại|căn cứ|căn cứ vào)\s+(?:quy định\s+(?:tại|của)\s+)?(?=[^,?]*?"
+    r"(?:điều|khoản|chương|bộ luật|luật|nghị định|thông tư|quyết định|nghị quyết)(?!\w))[^,?]{3,120},\s*",
+    re.IGNORECASE,
+)
+
+
+_LAW_NAME = re.compile(r"^(?:bộ luật|luật|nghị định|thông tư|quyết định|nghị quyết)[^,?]{0,80},\s*", re.IGNORECASE)
+
+
+def without_scope(question: str) -> str:
+    """The question without a leading "Theo Điều 26, Bộ luật dân sự 2015," that says where to look."""
+    m = _SCOPE.match(question)
+    if not m:
+        return question
+    rest = question[m.end() :]
+    law = _LAW_NAME.match(rest)
+    return rest[law.end() :] if law else rest
+
+
 # Checked in order: "bao nhiêu nhiệm vụ … gồm những gì" asks first for a number, "xếp thứ mấy" for a rank before
 # any number, "có … gì không" for a thing rather than yes or no.
 _QUESTION_TYPES = [

@@ -568,3 +568,12 @@ def test_a_list_question_answered_by_one_listed_line_gets_its_lead_in_and_every_
     )
     answer = ask("Bất động sản gồm những tài sản nào gắn liền với đất đai?", article)
     assert answer.answer.startswith("Bất động sản bao gồm:") and "a) Đất đai" in answer.answer
+
+
+def test_the_law_a_question_cites_is_no_word_the_answer_must_say():
+    text = (
+        "Hoa lợi, lợi tức thuộc về chủ sở hữu theo quy định của Bộ luật dân sự. Hoa lợi là sản vật tự nhiên mà tài "
+        "sản mang lại."
+    )
+    answer = ask("Theo Bộ luật dân sự 2015, hoa lợi được hiểu như thế nào?", text)
+    assert answer.answer.startswith("Hoa lợi là sản vật tự nhiên")

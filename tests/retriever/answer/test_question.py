@@ -2,7 +2,14 @@
 ordinal item, the names that must appear in the passages and the ones that need not."""
 import pytest
 
-from retriever.answer.question import analyse, document_years, ordinal_item, question_entities, question_type
+from retriever.answer.question import (
+    analyse,
+    document_years,
+    ordinal_item,
+    question_entities,
+    question_type,
+    without_scope,
+)
 
 
 @pytest.mark.parametrize(
@@ -128,3 +135,16 @@ def test_names_that_passages_must_mention():
 )
 def test_words_capitalized_for_other_reasons_are_no_names(question):
     assert question_entities(question) in ([], ["IELTS"])  # an acronym is a name; "Ngoài IELTS" is not one
+
+
+@pytest.mark.parametrize(
+    "question, rest",
+    [
+        ("Theo Điều 26, Bộ luật dân sự 2015, họ tên được xác định thế nào?", "họ tên được xác định thế nào?"),
+        ("Trong điều 10 của Bộ luật Lao động, nơi làm việc là gì?", "nơi làm việc là gì?"),
+        ("Theo Nghị định 13/2023/NĐ-CP, dữ liệu cá nhân là gì?", "dữ liệu cá nhân là gì?"),
+        ("Theo em, học phí có tăng không?", "Theo em, học phí có tăng không?"),  # no legal text: no scope
+    ],
+)
+def test_the_scope_a_question_opens_with_is_not_what_it_asks(question, rest):
+    assert without_scope(question) == rest
