@@ -530,7 +530,14 @@ class ExtractiveAnswerer:
         if q.info.compared:
             return self._compared(q, candidates, t)
         text = hits[best.focus.hit_index].text
-        if q.kind == "list" and (lead := _candidate_at(candidates, best, lead_in_of(text, best.focus.start))):
+        if _leads_in(text, best.focus) and not line_items(text, best.focus.end) and not best.focus.text.endswith(":"):
+            # A heading with no listed lines under it ("Đại diện tham gia quan hệ dân sự") names the topic; the
+            # sentence after it says what the rule is.
+            after = [c for c in candidates if c.focus.hit_index == best.focus.hit_index and c.focus.start > best.focus.end]
+            if after:
+                best = min(after, key=lambda c: c.focus.start)
+                chosen = [best]
+        if _asks_list(q) and (lead := _candidate_at(candidates, best, lead_in_of(text, best.focus.start))):
             return [lead]  # "Bất động sản bao gồm những loại nào?": the lead-in and every line, not one of them
         lead = _lead_in_answer(q, best, candidates, text)
         if lead is not None:
@@ -671,7 +678,7 @@ class ExtractiveAnswerer:
     def _named_item(self, q: _Question, text: str, items: list[tuple[int, int]]) -> tuple[int, int] | None:
         """The one listed item that opens with question words no other item says, if there is one ("Nửa năm là
         sáu tháng" for "nửa năm được tính là?"); none when the question asks for a list."""
-        if q.kind == "list":
+        if _asks_list(q):
             return None
         openings = [" ".join(_WORD.findall(text[a:b])[:ITEM_OPENING]) for a, b in items]
         terms = [_text_terms(o, q.folded) & q.terms for o in openings]
@@ -757,6 +764,13 @@ def _leads_in(text: str, s: _Sentence) -> bool:
         return True
     heading = line_start == 0 or bool(_HEADING.fullmatch(text[line_start : s.start]))
     return heading and not s.text.rstrip().endswith((".", ";", "?", "!"))
+
+
+# "… trong trường hợp nào?": the cases a rule lists, every one of them.
+_ASKS_CASES = re.compile(r"(?<!\w)truong hop nao(?!\w)")  # on the folded question
+def _asks_list(q: _Question) -> bool:
+    """A list question, or one asking for the cases a rule lists."""
+    return q.kind == "list" or bool(_ASKS_CASES.search(fold(q.info.text)))
 
 
 # What a penal or administrative rule does to whoever is in one of its listed cases.

@@ -47,8 +47,19 @@ _SCOPE = re.compile(
 _LAW_NAME = re.compile(r"^(?:bộ luật|luật|nghị định|thông tư|quyết định|nghị quyết)[^,?]{0,80},\s*", re.IGNORECASE)
 
 
+# "Bộ luật Dân sự 2015 quy định thế nào về tên gọi của pháp nhân?": the law named, then its topic.
+_LAW_ON = re.compile(
+    r"^\W*(?:bộ luật|luật|nghị định|thông tư|quyết định|nghị quyết)[^,?]{0,80}?\s+quy định\s+"
+    r"(?:(?:như\s+)?thế nào|ra sao|gì|những gì)\s+về\s+",
+    re.IGNORECASE,
+)
+
+
 def without_scope(question: str) -> str:
-    """The question without a leading "Theo Điều 26, Bộ luật dân sự 2015," that says where to look."""
+    """The question without a leading "Theo Điều 26, Bộ luật dân sự 2015," or "Bộ luật Dân sự 2015 quy định thế
+    nào về" that says where to look."""
+    if law_on := _LAW_ON.match(question):
+        return question[law_on.end() :]
     m = _SCOPE.match(question)
     if not m:
         return question

@@ -577,3 +577,26 @@ def test_the_law_a_question_cites_is_no_word_the_answer_must_say():
     )
     answer = ask("Theo Bộ luật dân sự 2015, hoa lợi được hiểu như thế nào?", text)
     assert answer.answer.startswith("Hoa lợi là sản vật tự nhiên")
+
+
+@pytest.mark.parametrize(
+    "question, article, opening",
+    [
+        (
+            "Pháp nhân giải thể trong trường hợp nào?",
+            "Điều 93. Giải thể pháp nhân\n\n1. Pháp nhân giải thể trong trường hợp sau đây:\n\na) Theo quy định của "
+            "điều lệ;\n\nb) Theo quyết định của cơ quan nhà nước có thẩm quyền;\n\nc) Trường hợp khác theo quy định "
+            "của pháp luật.",
+            "Pháp nhân giải thể trong trường hợp sau đây:\n\na) Theo quy định của điều lệ",
+        ),
+        (
+            "Bộ luật dân sự 2015 quy định thế nào về đại diện tham gia quan hệ dân sự?",
+            "Điều 97. Đại diện tham gia quan hệ dân sự\n\nViệc đại diện cho cơ quan nhà nước tham gia quan hệ dân sự "
+            "được thực hiện theo quy định của pháp luật về chức năng, nhiệm vụ của cơ quan đó.",
+            "Việc đại diện cho cơ quan nhà nước",
+        ),
+    ],
+)
+def test_cases_asked_get_every_line_and_a_bare_heading_the_sentence_after_it(question, article, opening):
+    answer = ask(question, article, title=article.split("\n")[0])
+    assert answer.answer.startswith(opening)

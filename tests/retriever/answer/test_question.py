@@ -143,6 +143,7 @@ def test_words_capitalized_for_other_reasons_are_no_names(question):
         ("Theo Điều 26, Bộ luật dân sự 2015, họ tên được xác định thế nào?", "họ tên được xác định thế nào?"),
         ("Trong điều 10 của Bộ luật Lao động, nơi làm việc là gì?", "nơi làm việc là gì?"),
         ("Theo Nghị định 13/2023/NĐ-CP, dữ liệu cá nhân là gì?", "dữ liệu cá nhân là gì?"),
+        ("Bộ luật Dân sự 2015 quy định thế nào về tên gọi của pháp nhân?", "tên gọi của pháp nhân?"),
         ("Theo em, học phí có tăng không?", "Theo em, học phí có tăng không?"),  # no legal text: no scope
     ],
 )
