@@ -16,8 +16,8 @@ How the answer is chosen:
    public sets (python -m evals.calibrate). A year, place or body the passages never mention is refused outright.
 3. The chosen sentence is cut at clause and list boundaries (clauses.py) around the clause that answers; the
    short answer (spans.py) is the least span of it that answers. A lead-in or an article heading that ends its
-   line is answered by the listed lines under it: the one the question names, else all of them. Reasons and ways ("vì sao", "như thế nào") keep
-   whole sentences and have no short answer.
+   line is answered by the listed lines under it: the one the question names, else all of them. Reasons and
+   ways ("vì sao", "như thế nào") keep whole sentences and have no short answer.
 """
 from __future__ import annotations
 
@@ -533,7 +533,9 @@ class ExtractiveAnswerer:
         if _leads_in(text, best.focus) and not line_items(text, best.focus.end) and not best.focus.text.endswith(":"):
             # A heading with no listed lines under it ("Đại diện tham gia quan hệ dân sự") names the topic; the
             # sentence after it says what the rule is.
-            after = [c for c in candidates if c.focus.hit_index == best.focus.hit_index and c.focus.start > best.focus.end]
+            after = [
+                c for c in candidates if c.focus.hit_index == best.focus.hit_index and c.focus.start > best.focus.end
+            ]
             if after:
                 best = min(after, key=lambda c: c.focus.start)
                 chosen = [best]
@@ -562,7 +564,9 @@ class ExtractiveAnswerer:
         keys = [q.key(item) for item in q.info.compared]
         for key in keys:
             others = [k for k in keys if k != key]
-            about = [c for c in candidates if c not in chosen and _contains(c.focus.keys[0], key) and self._answers(c, t)]
+            about = [
+                c for c in candidates if c not in chosen and _contains(c.focus.keys[0], key) and self._answers(c, t)
+            ]
             # Its own sentence first: one that opens with it and does not name the other ("Văn bằng, chứng chỉ
             # của Trường …" says what both are).
             own = sorted(
@@ -768,6 +772,8 @@ def _leads_in(text: str, s: _Sentence) -> bool:
 
 # "… trong trường hợp nào?": the cases a rule lists, every one of them.
 _ASKS_CASES = re.compile(r"(?<!\w)truong hop nao(?!\w)")  # on the folded question
+
+
 def _asks_list(q: _Question) -> bool:
     """A list question, or one asking for the cases a rule lists."""
     return q.kind == "list" or bool(_ASKS_CASES.search(fold(q.info.text)))

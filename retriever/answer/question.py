@@ -1,7 +1,7 @@
 """What a question asks: the kind of fact that answers it (a number, a percentage, an amount of money, a date, a
 person, a place, a list, one item of a list, yes or no, a definition, a reason, a comparison) and what it names:
-its focus noun ("doanh thu" is not "lượt khách"), the unit a count is asked in, places, bodies and people. Shared by the answer
-composer and the follow-up rewriter."""
+its focus noun ("doanh thu" is not "lượt khách"), the unit a count is asked in, places, bodies and people.
+Shared by the answer composer and the follow-up rewriter."""
 from __future__ import annotations
 
 import re
@@ -200,8 +200,12 @@ _THING = r"((?!\d)\w[\w-]*(?: [\w-]+){0,5}?)"
 _THING_END = r"(?=\s*(?:[?.,;!]|$)|\s+(?:như|thế|ra|là|có|ở|về|khác|giống|trong|theo)(?!\w))"
 # "Sự khác nhau giữa X và Y", "So sánh X với Y", "X và Y khác nhau thế nào", "X khác gì với Y".
 _COMPARED = [
-    re.compile(rf"(?:khác nhau|khác biệt|giống nhau|phân biệt|so sánh)(?: giữa)? {_THING} (?:và|với) {_THING}{_THING_END}"),
-    re.compile(rf"(?:^|[^\w ]\s*){_THING} (?:và|với) {_THING} (?:có gì |có )?(?:khác nhau|khác biệt|giống nhau|khác gì)"),
+    re.compile(
+        rf"(?:khác nhau|khác biệt|giống nhau|phân biệt|so sánh)(?: giữa)? {_THING} (?:và|với) {_THING}{_THING_END}"
+    ),
+    re.compile(
+        rf"(?:^|[^\w ]\s*){_THING} (?:và|với) {_THING} (?:có gì |có )?(?:khác nhau|khác biệt|giống nhau|khác gì)"
+    ),
     re.compile(rf"(?:^|[^\w ]\s*){_THING} khác gì (?:so )?(?:với )?{_THING}{_THING_END}"),
 ]
 _COMPARED_FOLDED = [re.compile(fold(p.pattern)) for p in _COMPARED]

@@ -42,8 +42,8 @@ _BODY_HEADS = (
 )
 # Words that open a head without naming a body: "Trường hợp", "Bộ luật này", "Ban hành", "Phòng ngừa", "Vụ việc".
 _NOT_BODY_AFTER = {
-    "Trường": "hợp", "Bộ": "luật|phận|máy|hồ sơ|chỉ số|chứng từ", "Ban": "hành|đầu|ngày|đêm", "Phòng": "ngừa|chống|tránh",
-    "Vụ": "việc|án|mùa", "Khoa": "học",
+    "Trường": "hợp", "Bộ": "luật|phận|máy|hồ sơ|chỉ số|chứng từ", "Ban": "hành|đầu|ngày|đêm",
+    "Phòng": "ngừa|chống|tránh", "Vụ": "việc|án|mùa", "Khoa": "học",
 }
 # The fields of ministries, provincial departments and district offices, written with lower-case syllables that
 # end no name ("Bộ Công an", "Sở Kế hoạch và Đầu tư", "Phòng Tài nguyên và Môi trường"); longest first.

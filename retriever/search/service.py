@@ -66,7 +66,9 @@ class SearchService:
         expanded = expand_defined(query, defined_abbreviations(h.text for h in hits))
         if expanded != normalize(query):
             return self._search(expanded, top_k, mode, filters)
-        return hits if top_k >= DEFINITION_DEPTH else self._search(query, top_k, mode, filters)
+        # Ranked lists are cut, never reordered, by how many are asked (fusion reads max(fusion_candidates, n)
+        # from each list): the first top_k of the wider search are the hits of a search for top_k.
+        return hits[:top_k]
 
     def _search(self, query: str, top_k: int, mode: Mode | None, filters: Filters | None) -> list[Hit]:
         n = top_k + DUPLICATE_SLACK
