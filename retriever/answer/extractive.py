@@ -52,7 +52,7 @@ from retriever.answer.question import (
     without_scope,
     without_term_opener,
 )
-from retriever.answer.spans import Asked, defined_entry, short_span, typed_spans
+from retriever.answer.spans import Asked, defined_entry, short_span, starts_condition, typed_spans
 from retriever.embed.base import Embedder
 from retriever.text.defined import acronyms, defined_abbreviations, expand_defined
 from retriever.text.diacritics import restore_diacritics
@@ -675,8 +675,13 @@ class ExtractiveAnswerer:
             # "Sinh viên không được chuyển trường trong các trường hợp sau: A, B, C": every case is the answer,
             # however long the enumeration; its first item alone would read as the only one.
             window = (window[0], s.end)
+        elif announced and kind == "date" and short and short[0] < pieces[anchor].start and starts_condition(text, short[0]):
+            # "khi nào" answered by "nếu có đủ các điều kiện sau: A, B, C": the condition is all it lists.
+            window, short = (window[0], s.end), None
         if s.end - s.start <= SHORT_SENTENCE:
             window = sentence  # too short to be worth cutting
+        elif not text[window[1] : s.end].strip(" .…"):
+            window = (window[0], s.end)  # a clause that ends the sentence is quoted with its full stop
         return window, short
 
     def _named_item(self, q: _Question, text: str, items: list[tuple[int, int]]) -> tuple[int, int] | None:

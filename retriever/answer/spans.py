@@ -164,6 +164,11 @@ def typed_spans(asked: Asked, text: str, start: int, end: int) -> list[tuple[int
     return []
 
 
+def starts_condition(text: str, at: int) -> bool:
+    """Whether text[at:] opens with a rule's condition ("nếu …", "trong trường hợp …")."""
+    return _CONDITION.match(text, at) is not None
+
+
 def _near_spans(asked: Asked, matches, exact: list[tuple[int, int, float]]) -> list[tuple[int, int, float]]:
     """Clauses that answer nearly as well as the very kind asked (fit 0.7), each starting outside the spans
     before it and not said by the question."""

@@ -132,6 +132,26 @@ def test_when_a_rule_applies_is_the_condition_it_sets():
     assert answer.found and short(answer) == "nếu doanh nghiệp ngừng hoạt động 12 tháng liên tục"
 
 
+def test_a_condition_that_announces_a_list_is_answered_with_every_item():
+    text = (
+        "Hộ kinh doanh được hoàn thuế nếu đáp ứng đủ các điều kiện sau đây: đã nộp thuế vượt số phải nộp, có hồ sơ "
+        "đề nghị hoàn thuế gửi cơ quan thuế quản lý trực tiếp, không còn nợ tiền phạt vi phạm hành chính về thuế."
+    )
+    answer = ask("Hộ kinh doanh được hoàn thuế khi nào?", text)
+    assert answer.answer == text + " [1]"
+    assert short(answer) is None  # the first item alone would read as the only condition
+
+
+def test_a_list_that_ends_its_sentence_keeps_the_full_stop():
+    text = (
+        "Hội khỏe Phù Đổng cấp huyện năm nay được tổ chức trong hai tuần tại sân vận động trung tâm, các môn thi đấu "
+        "gồm: bóng đá nam, cầu lông, cờ vua và bơi lội."
+    )
+    answer = ask("Hội khỏe Phù Đổng cấp huyện gồm những môn thi đấu nào?", text)
+    assert short(answer) == "bóng đá nam, cầu lông, cờ vua và bơi lội"
+    assert answer.answer.endswith("cờ vua và bơi lội. [1]")
+
+
 def test_a_condition_the_question_sets_is_not_the_time_it_asks_for():
     text = (
         "Bên thuê trả tiền thuê theo tháng nếu không có thỏa thuận về thời hạn trả tiền thuê và tài sản được thuê "
