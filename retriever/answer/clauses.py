@@ -271,6 +271,16 @@ def line_items(text: str, end: int) -> list[tuple[int, int]]:
     return items
 
 
+def line_words(text: str, start: int, end: int) -> tuple[int, int]:
+    """text[start:end] without the marker of the listed line it opens ("b) ") and the ";" or "," that closes it:
+    a line quoted by itself reads as line_items() quotes it under its lead-in."""
+    if text[text.rfind("\n", 0, start) + 1 : start].strip() or not (m := _LINE_ITEM.match(text, start)):
+        return start, end
+    while end > m.end() and text[end - 1] in " \t;,":
+        end -= 1
+    return m.end(), end
+
+
 def lead_in_of(text: str, start: int) -> tuple[int, int] | None:
     """The line that announces the listed line starting at `start` ("Người nào có một trong các hành vi sau đây,
     thì bị phạt tù từ 12 năm đến 20 năm:" above "c) Cung cấp …"), without its own marker, or None: the nearest

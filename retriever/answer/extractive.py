@@ -37,6 +37,7 @@ from retriever.answer.clauses import (
     clause_pieces,
     lead_in_of,
     line_items,
+    line_words,
     list_items,
 )
 from retriever.answer.question import (
@@ -333,7 +334,7 @@ class ExtractiveAnswerer:
             # A place or body no passage mentions: the corpus cannot answer.
             return Draft(q, hits, best_similarity=best_similarity, refusal="a name no passage mentions")
         candidates = self._score(q, hits)
-        if q.kind in _STRICT_KINDS:
+        if q.kind in _STRICT_KINDS and not q.info.implied:
             # A sentence without a number, a date or a name cannot answer "bao nhiêu", "khi nào" or "ai là
             # Giám đốc", however close it is.
             candidates = [c for c in candidates if c.kind_match > 0]
@@ -541,6 +542,13 @@ class ExtractiveAnswerer:
                 chosen = [best]
         if _asks_list(q) and (lead := _candidate_at(candidates, best, lead_in_of(text, best.focus.start))):
             return [lead]  # "Bất động sản bao gồm những loại nào?": the lead-in and every line, not one of them
+        span = lead_in_of(text, best.focus.start)
+        named = self._named_item(q, text, line_items(text, span[1])) if span else None
+        if named and not best.focus.start <= named[0] < best.focus.end:
+            # "Thời hạn giải quyết hồ sơ cấp đổi …?": of a lead-in's lines, the one that opens with the case asked
+            # ("b) Hồ sơ cấp đổi là …"), not a sibling that shares more of the question's other words.
+            best = _candidate_at(candidates, best, named) or best
+            chosen = [best]
         lead = _lead_in_answer(q, best, candidates, text)
         if lead is not None:
             lead.whole = True
@@ -720,6 +728,7 @@ class ExtractiveAnswerer:
             hit_index = c.focus.hit_index
             text = hits[hit_index].text
             (start, end), short = self._clause(q, c, text)
+            start, end = line_words(text, start, end)
             if any(a < end and start < b for a, b in quoted.get(hit_index, [])):
                 continue
             marker = markers.setdefault(hit_index, len(markers) + 1)

@@ -73,7 +73,7 @@ def without_scope(question: str) -> str:
 _QUESTION_TYPES = [
     ("rank", r"\b(xếp thứ|đứng thứ|xếp hạng|thứ hạng|đứng hạng|hạng)\s*(thứ\s*)?(mấy|bao nhiêu|nào)\b|\bthứ (mấy|bao nhiêu)\b"),
     ("date", r"\b(tháng|ngày|quý) (mấy|bao nhiêu)\b"),
-    ("percent", r"(bao nhiêu|mấy)\s*(%|phần trăm)|\b(tỷ lệ|tỉ lệ|tốc độ tăng trưởng|tăng trưởng)\b.*\b(bao nhiêu|mấy)\b"),
+    ("percent", r"(bao nhiêu|mấy|bao)\s*(%|phần trăm)|\b(tỷ lệ|tỉ lệ|tốc độ tăng trưởng|tăng trưởng)\b.*\b(bao nhiêu|mấy)\b"),
     ("money", r"(bao nhiêu|mấy)\s*(tiền|đồng|tỷ đồng|tỉ đồng|triệu đồng|usd)\b"
               r"|\b(doanh thu|thu ngân sách|kinh phí|chi phí|học phí|lệ phí|mức phí|giá|số tiền|tiền|mức lương|lương"
               r"|thu nhập|vốn|mức phạt tiền|phạt tiền|ngân sách|mức hỗ trợ)\b.*\b(bao nhiêu|mấy)\b"),
@@ -94,6 +94,14 @@ _QUESTION_TYPES = [
     ("list", r"\b(gồm|những gì|những \w+( \w+)? (nào|gì)|các \w+( \w+)? (nào|gì))\b"),
     ("what", r"\b(gì|nào)\b"),
     ("yesno", r"\b(không|chưa)\s*[?.!]*$|\b(phải không|hay không|đúng không|có phải|có đúng|hay chưa)\b"),
+]
+# A question with no question word that opens with what it measures ("Số tín chỉ tối đa … được đăng ký?",
+# "Thời hạn có hiệu lực của chứng chỉ?", "Tỷ lệ … ?") asks for that figure. The kind is only implied: a sentence
+# without such a figure may still answer ("Thời gian tối đa … là thời gian quy định cho chương trình thứ nhất").
+_IMPLIED_TYPES = [
+    ("percent", r"^\W*(tỷ lệ|tỉ lệ)\s"),
+    ("number", r"^\W*(số lượng|tổng số|số)\s+(?!(hiệu|điện thoại|ký hiệu|hóa)(\s|$))\w"),
+    ("duration", r"^\W*(thời hạn|thời gian)\s"),
 ]
 # What a number, a date or a name answers: the short answer is a span of that kind. Reasons and ways are answered
 # by a whole sentence, so they have no short answer.
@@ -123,6 +131,9 @@ _SURNAMES = set(
 # Questions typed without diacritics are matched folded ("bao nhieu", "khi nao").
 _TYPE_PATTERNS = {
     folded: [(name, re.compile(fold(p) if folded else p)) for name, p in _QUESTION_TYPES] for folded in (False, True)
+}
+_IMPLIED_PATTERNS = {
+    folded: [(name, re.compile(fold(p) if folded else p)) for name, p in _IMPLIED_TYPES] for folded in (False, True)
 }
 _OFFICE_PATTERNS = {folded: re.compile(fold(_OFFICE) if folded else _OFFICE) for folded in (False, True)}
 # Title words that start a question or a clause without naming anything, and words capitalized only because a
@@ -226,7 +237,12 @@ def question_type(question: str) -> str:
     """The kind of fact that answers the question: rank, percent, money, duration, number, date, person (who holds
     an office), who (a person or a body), reason, place, definition, manner, list, what, yesno or other; an
     ordinal question ("giải pháp thứ sáu là gì") is "ordinal", a comparison of two things ("Sự khác nhau giữa
-    tạm trú và thường trú") "compare"."""
+    tạm trú và thường trú") "compare"; one asking by no question word, the figure it opens with (implied_type)."""
+    return asked_type(question) or implied_type(question) or "other"
+
+
+def asked_type(question: str) -> str | None:
+    """The kind question_type() reads from the question's words, or None when none says it."""
     folded = not has_diacritics(question)
     q = fold(question) if folded else normalize(question).lower()
     if ordinal_item(question):
@@ -236,7 +252,15 @@ def question_type(question: str) -> str:
             continue  # "Thủ tục … khác nhau ra sao?" names no two things: a question of another kind
         if pattern.search(q):
             return "person" if name == "who" and _OFFICE_PATTERNS[folded].search(q) else name
-    return "other"
+    return None
+
+
+def implied_type(question: str) -> str | None:
+    """The figure a question asks for by opening with what it measures ("Số tín chỉ tối đa …?": number), or
+    None."""
+    folded = not has_diacritics(question)
+    q = fold(question) if folded else normalize(question).lower()
+    return next((name for name, pattern in _IMPLIED_PATTERNS[folded] if pattern.search(q)), None)
 
 
 def ordinal_item(question: str) -> tuple[str, int] | None:
@@ -278,6 +302,7 @@ class QuestionInfo:
     wh_span: tuple[int, int] | None = None  # where the question word stands in `text`
     category: str = ""  # what "những X nào" asks for: the answer names its members, seldom X itself
     compared: list[str] = field(default_factory=list)  # "văn bằng", "chứng chỉ": the things a comparison names
+    implied: bool = False  # the kind is implied by what the question opens with, not asked by a question word
 
 
 _NOUN_TAGS = {"N", "Np", "Nc", "Nu", "Ny", "Nb"}
@@ -290,7 +315,9 @@ def analyse(question: str) -> QuestionInfo:
     """The kind, focus noun, units, ordinal and question-word position of a question."""
     text = normalize(question)
     folded = not has_diacritics(text)
-    info = QuestionInfo(text=text, folded=folded, kind=question_type(text), ordinal=ordinal_item(text))
+    asked = asked_type(text)
+    info = QuestionInfo(text=text, folded=folded, kind=asked or implied_type(text) or "other", ordinal=ordinal_item(text))
+    info.implied = asked is None and info.kind != "other"
     view = fold(text) if folded else text.lower()
     wh = list(_WH_PATTERNS[folded].finditer(view))
     if wh:

@@ -132,6 +132,24 @@ def test_when_a_rule_applies_is_the_condition_it_sets():
     assert answer.found and short(answer) == "nếu doanh nghiệp ngừng hoạt động 12 tháng liên tục"
 
 
+def test_a_question_opening_with_what_it_counts_gets_the_figure():
+    text = (
+        "Các lớp học ngoại ngữ trong chương trình đào tạo cho sinh viên chính quy sẽ được mở với số lượng tối thiểu "
+        "là 20 sinh viên, do phòng đào tạo sắp xếp lịch học."
+    )
+    answer = ask("Số lượng sinh viên tối thiểu của các lớp học ngoại ngữ?", text)
+    assert short(answer) == "20"
+
+
+def test_a_figure_only_implied_does_not_refuse_a_sentence_without_one():
+    text = (
+        "Sinh viên có hoàn cảnh khó khăn nộp đơn xin gia hạn học phí về Phòng Kế hoạch – Tài chính trước thời hạn "
+        "đóng học phí."
+    )
+    answer = ask("Thời hạn nộp đơn xin gia hạn học phí?", text)
+    assert answer.found and answer.answer == text + " [1]"
+
+
 def test_a_condition_that_announces_a_list_is_answered_with_every_item():
     text = (
         "Hộ kinh doanh được hoàn thuế nếu đáp ứng đủ các điều kiện sau đây: đã nộp thuế vượt số phải nộp, có hồ sơ "
@@ -557,7 +575,7 @@ DEFENCE = (
             "Người cung cấp bí mật Nhà nước cho nước ngoài bị phạt như thế nào?",
             ESPIONAGE,
             "Người nào có một trong các hành vi sau đây, thì bị phạt tù từ 12 năm đến 20 năm",
-            "b) Cung cấp bí mật Nhà nước cho nước ngoài",
+            "[1] Cung cấp bí mật Nhà nước cho nước ngoài",  # the case's words, without its marker "b)"
         ),
         (
             "Bộ nào có nhiệm vụ xây dựng phương án bảo vệ an ninh mạng quân sự?",

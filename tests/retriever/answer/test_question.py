@@ -40,10 +40,23 @@ from retriever.answer.question import (
         ("Quy định về học phí", "other"),
         ("ty le ho ngheo la bao nhieu", "percent"),  # typed without diacritics
         ("cau duoc khanh thanh khi nao", "date"),
+        ("Tỷ lệ hộ nghèo chiếm bao phần trăm dân số?", "percent"),  # "bao" for "bao nhiêu"
+        # No question word: the figure the question opens with is the kind it asks for.
+        ("Số tín chỉ tối đa sinh viên được đăng ký trong học kỳ hè?", "number"),
+        ("Số lượng thành viên tối thiểu của tổ hợp tác?", "number"),
+        ("Thời hạn có hiệu lực của giấy phép?", "duration"),
+        ("Tỷ lệ hộ nghèo của huyện năm 2023?", "percent"),
+        ("so luong thanh vien toi thieu cua to hop tac", "number"),
+        ("Số hiệu văn bản quy định mức thu phí?", "other"),
     ],
 )
 def test_question_type(question, kind):
     assert question_type(question) == kind
+
+
+def test_a_kind_only_implied_is_marked_so():
+    assert analyse("Số lượng thành viên tối thiểu của tổ hợp tác?").implied
+    assert not analyse("Tổ hợp tác có tối thiểu bao nhiêu thành viên?").implied
 
 
 @pytest.mark.parametrize(
