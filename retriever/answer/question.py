@@ -305,6 +305,10 @@ class QuestionInfo:
     implied: bool = False  # the kind is implied by what the question opens with, not asked by a question word
 
 
+# A question that ends with "là" or a preposition ("… được gọi là?", "… được tính vào?") leaves its object open. A
+# final verb does not: "Yêu cầu thêm sau khi nộp đơn bảo lưu?" names a topic.
+_OPEN_END_TAGS = {"E"}
+_OPEN_END_WORDS = {"là", "gọi là"}
 _NOUN_TAGS = {"N", "Np", "Nc", "Nu", "Ny", "Nb"}
 # Nouns too general to be what a question is about ("Năm 2020 …", "Số …", "%").
 _NOT_FOCUS = {"năm", "tháng", "ngày", "số", "%", "mùa", "lần", "thứ", "việc", "điều", "khoản", "người", "cái", "loại"}
@@ -334,6 +338,13 @@ def analyse(question: str) -> QuestionInfo:
         return info
     tags = pos_tags(spell_out(text))
     words = [w.lower() for w, _ in tags]
+    content = [(w, t) for w, t in tags if re.search(r"\w", w)]
+    open_end = content and (content[-1][1] in _OPEN_END_TAGS or content[-1][0].lower() in _OPEN_END_WORDS)
+    if info.wh_span is None and info.kind == "other" and open_end:
+        # "… được gọi là?", "… còn thể hiện?", "… được tính vào?": the question stops where its answer would
+        # stand, so the answer is what follows its last words in the sentence.
+        end = len(text.rstrip(" ?.!…"))
+        info.wh_span = (end, end)
     for i, word in enumerate(words):
         if word in ("bao nhiêu", "mấy", "nhiêu"):
             unit = []

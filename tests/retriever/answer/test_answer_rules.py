@@ -141,6 +141,15 @@ def test_a_question_opening_with_what_it_counts_gets_the_figure():
     assert short(answer) == "20"
 
 
+def test_a_question_that_stops_where_its_answer_stands_gets_what_follows():
+    text = (
+        "Kết thúc mỗi học kỳ, sinh viên dự kỳ thi cuối cùng để đánh giá học phần được gọi là thi kết thúc học phần, "
+        "tổ chức tập trung theo lịch của trường."
+    )
+    answer = ask("Kỳ thi cuối cùng để đánh giá học phần được gọi là?", text)
+    assert short(answer) == "thi kết thúc học phần"
+
+
 def test_a_figure_only_implied_does_not_refuse_a_sentence_without_one():
     text = (
         "Sinh viên có hoàn cảnh khó khăn nộp đơn xin gia hạn học phí về Phòng Kế hoạch – Tài chính trước thời hạn "
