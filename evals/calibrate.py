@@ -6,7 +6,7 @@
 Choosing: each dataset is indexed with `--holdout` of its documents left out (seed `--seed`), so the questions
 about the left-out documents are ones the index cannot answer and the others are answerable, as they would be
 for documents the thresholds never saw. Every question is searched and drafted once (ExtractiveAnswerer.draft:
-candidates scored, nothing decided); then every point of the grid of the three thresholds re-decides all of
+candidates scored, nothing decided); then every point of the grid of the four thresholds re-decides all of
 them. A point's false refusals are the answerable questions it refuses, its recall the unanswerable ones it
 refuses, per dataset. The chosen point keeps every dataset's false refusals within --max-false-refusals (5 %, the
 bound the answers must meet) and, among those, refuses the most on average (ties: the lower thresholds); when no
@@ -41,6 +41,7 @@ from retriever.types import Answer
 DENSE_GRID = (0.0, *(round(0.80 + i / 100, 2) for i in range(11)))  # 0 (off), 0.80 … 0.90
 SENTENCE_GRID = DENSE_GRID
 COVERAGE_GRID = tuple(round(i / 20, 2) for i in range(13))  # 0 … 0.60
+CLOSE_GRID = (1.0, *(round(0.85 + i / 100, 2) for i in range(8)))  # 1 (off), 0.85 … 0.92
 
 
 @dataclass
@@ -80,7 +81,10 @@ def score(rows: list[dict], answers: list[Answer]) -> Scores:
 
 
 def grid() -> list[Thresholds]:
-    return [Thresholds(d, c, s) for d, s, c in itertools.product(DENSE_GRID, SENTENCE_GRID, COVERAGE_GRID)]
+    return [
+        Thresholds(d, c, s, close)
+        for d, s, c, close in itertools.product(DENSE_GRID, SENTENCE_GRID, COVERAGE_GRID, CLOSE_GRID)
+    ]
 
 
 @dataclass
@@ -112,7 +116,8 @@ def gain(rates: list[tuple[float, float]], false_refusal_cost: float) -> float:
 
 def _lower(row) -> float:
     t = row[0]
-    return -(t.min_dense_score + t.min_sentence_score + t.min_coverage)
+    # A lower close_sentence_score refuses less, as the lower of the others do.
+    return -(t.min_dense_score + t.min_sentence_score + t.min_coverage + t.close_sentence_score)
 
 
 def most_gain(rows: list, false_refusal_cost: float):
@@ -135,6 +140,10 @@ def choose(splits: list[tuple[Split, Engine]], bound: float, false_refusal_cost:
     return chosen[0], rows
 
 
+def _cells(t: Thresholds) -> str:
+    return f"{t.min_dense_score:>9.2f} {t.min_sentence_score:>12.2f} {t.min_coverage:>12.2f} {t.close_sentence_score:>14.2f}"
+
+
 def calibrate(args) -> int:
     settings = load_settings()
     embedder = CachedEmbedder(make_embedder(settings), CACHE / "vectors.sqlite")
@@ -155,7 +164,7 @@ def calibrate(args) -> int:
               f"with seed {holdout.seed}", file=sys.stderr)
     chosen, rows = choose(splits, args.max_false_refusals, args.false_refusal_cost)
     names = [s.name for s, _ in splits]
-    header = f"{'min_dense':>9} {'min_sentence':>12} {'min_coverage':>12}" + "".join(
+    header = f"{'min_dense':>9} {'min_sentence':>12} {'min_coverage':>12} {'close_sentence':>14}" + "".join(
         f" {n + ' false refusals':>22} {n + ' refused (left out)':>26}" for n in names
     )
     print(header)
@@ -163,7 +172,7 @@ def calibrate(args) -> int:
     for t, rates in shown:
         cells = "".join(f" {fr:>22.3f} {rc:>26.3f}" for fr, rc in rates)
         mark = "  <- chosen" if t == chosen else ""
-        print(f"{t.min_dense_score:>9.2f} {t.min_sentence_score:>12.2f} {t.min_coverage:>12.2f}{cells}{mark}")
+        print(f"{_cells(t)}{cells}{mark}")
     def summary(rates) -> str:
         return ", ".join(f"{n}: false refusals {fr:.3f}, refused (left out) {rc:.3f}" for n, (fr, rc) in zip(names, rates))
 
@@ -171,10 +180,12 @@ def calibrate(args) -> int:
     print(f"chosen (the most refusing point with false refusals within {args.max_false_refusals:.0%} on every set): "
           f"POLICYQA_MIN_DENSE_SCORE={chosen.min_dense_score:.2f} "
           f"POLICYQA_MIN_SENTENCE_SCORE={chosen.min_sentence_score:.2f} "
-          f"POLICYQA_MIN_COVERAGE={chosen.min_coverage:.2f}  ({summary(rates[chosen])})")
+          f"POLICYQA_MIN_COVERAGE={chosen.min_coverage:.2f} "
+          f"POLICYQA_CLOSE_SENTENCE_SCORE={chosen.close_sentence_score:.2f}  ({summary(rates[chosen])})")
     t, _ = most_gain(rows, args.false_refusal_cost)
     print(f"for comparison, the greatest mean of refused (left out) - {args.false_refusal_cost:g} x false refusals: "
-          f"{t.min_dense_score:.2f} / {t.min_sentence_score:.2f} / {t.min_coverage:.2f} ({summary(rates[t])})")
+          f"{t.min_dense_score:.2f} / {t.min_sentence_score:.2f} / {t.min_coverage:.2f} / {t.close_sentence_score:.2f} "
+          f"({summary(rates[t])})")
     return 0
 
 
@@ -200,10 +211,11 @@ def check_file(args) -> int:
     )
     if args.sweep:
         split = Split(args.file.name, [r["answerable"] for r in rows], drafts_of(engine, [r["question"] for r in rows], top_k))
-        print(f"{'min_dense':>9} {'min_sentence':>12} {'min_coverage':>12} {'false refusals':>14} {'recall':>6}")
+        print(f"{'min_dense':>9} {'min_sentence':>12} {'min_coverage':>12} {'close_sentence':>14} {'false refusals':>14} "
+              f"{'recall':>6}")
         for t in grid():
             fr, rc = split.rates(engine, t)
-            print(f"{t.min_dense_score:>9.2f} {t.min_sentence_score:>12.2f} {t.min_coverage:>12.2f} {fr:>14.3f} {rc:>6.3f}")
+            print(f"{_cells(t)} {fr:>14.3f} {rc:>6.3f}")
     return 0
 
 

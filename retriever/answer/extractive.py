@@ -12,8 +12,9 @@ How the answer is chosen:
    year), and for its meaning: the best candidates are embedded with the engine's own model and their cosine
    with the question counts (question_similarity below).
 2. The refusal decision reads three figures: the cosine of the best passage, the cosine of the chosen sentence
-   and the share of the question's words it covers; their thresholds are calibrated on held-out documents of
-   public sets (python -m evals.calibrate). A year, place or body the passages never mention is refused outright.
+   and the share of the question's words it covers (a sentence close enough in meaning answers whatever its
+   passage's cosine); their thresholds are calibrated on held-out documents of public sets (python -m
+   evals.calibrate). A year, place or body the passages never mention is refused outright.
 3. The chosen sentence is cut at clause and list boundaries (clauses.py) around the clause that answers; the
    short answer (spans.py) is the least span of it that answers. A lead-in or an article heading that ends its
    line is answered by the listed lines under it: the one the question names, else all of them. Reasons and
@@ -101,9 +102,12 @@ ITEM_OPENING = 4
 class Thresholds:
     """The refusal decision, as calibrated (evals/calibrate.py; the settings' defaults are these)."""
 
-    min_dense_score: float = 0.87  # cosine of the best passage
+    min_dense_score: float = 0.88  # cosine of the best passage
     min_coverage: float = 0.0  # share of the question's word weight the chosen sentence (and context) covers
     min_sentence_score: float = 0.0  # cosine of the chosen sentence; applies only when sentences are embedded
+    # A chosen sentence at least this close in meaning answers even when the best passage is below
+    # min_dense_score: a passage of many sentences can read far from a question one of them answers. 1: off.
+    close_sentence_score: float = 0.87
 
 
 def _similarity(hit: Hit) -> float:
@@ -299,9 +303,10 @@ class ExtractiveAnswerer:
         min_sentence_score: float = Thresholds.min_sentence_score,
         semantic_candidates: int = 4,
         semantic_weight: float = 8.0,
+        close_sentence_score: float = Thresholds.close_sentence_score,
     ):
         self.max_sentences = max_sentences
-        self.thresholds = Thresholds(min_dense_score, min_coverage, min_sentence_score)
+        self.thresholds = Thresholds(min_dense_score, min_coverage, min_sentence_score, close_sentence_score)
         self.context_sentences = context_sentences
         self.embedder = embedder
         self.semantic_candidates = semantic_candidates
@@ -348,9 +353,10 @@ class ExtractiveAnswerer:
         """Whether the draft falls short of the thresholds (the answerer's own unless given)."""
         t = thresholds or self.thresholds
         best = draft.best
-        return bool(draft.refusal) or best is None or draft.best_similarity < t.min_dense_score or not self._answers(
-            best, t
-        )
+        if draft.refusal or best is None:
+            return True
+        close = best.semantic is not None and t.close_sentence_score < 1 and best.semantic >= t.close_sentence_score
+        return (draft.best_similarity < t.min_dense_score and not close) or not self._answers(best, t)
 
     def decide(self, draft: Draft, thresholds: Thresholds | None = None) -> Answer:
         """The answer of a draft, or a refusal when it falls short of the thresholds."""

@@ -24,4 +24,4 @@ def test_the_comparison_point_weighs_false_refusals():
 
 def test_the_grid_includes_each_threshold_turned_off():
     points = grid()
-    assert Thresholds(0.0, 0.0, 0.0) in points and len(set(points)) == len(points)
+    assert Thresholds(0.0, 0.0, 0.0, 1.0) in points and len(set(points)) == len(points)

@@ -182,5 +182,5 @@ def test_refusal_set_is_not_the_seed_set():
 
 def test_the_answerer_defaults_are_the_calibrated_settings():
     s = Settings()
-    assert Thresholds() == Thresholds(s.min_dense_score, s.min_coverage, s.min_sentence_score)
+    assert Thresholds() == Thresholds(s.min_dense_score, s.min_coverage, s.min_sentence_score, s.close_sentence_score)
     assert ExtractiveAnswerer().thresholds == Thresholds()
