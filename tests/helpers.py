@@ -107,8 +107,10 @@ def serve(args: list[str], port: int, health: str, env: dict | None = None) -> t
 def start_api(index_dir: Path, env: dict | None = None) -> tuple[subprocess.Popen, str]:
     """`python -m api` on a free port; returns the process and its base URL once /health answers."""
     port = free_port()
-    # Feedback goes to a throwaway database, never to the repository's data/ folder.
-    env = {"POLICYQA_FEEDBACK_DB": str(Path(tempfile.mkdtemp()) / "feedback.sqlite"), **(env or {})}
+    # Feedback goes to a throwaway database, never to the repository's data/ folder. No rate limit unless a test
+    # sets one (tests/api/test_protection.py): a test module asks dozens of questions in seconds, as no person does.
+    env = {"POLICYQA_FEEDBACK_DB": str(Path(tempfile.mkdtemp()) / "feedback.sqlite"),
+           "POLICYQA_RATE_LIMIT_PER_MINUTE": "0", **(env or {})}
     return serve(["-m", "api", "--index", str(index_dir), "--port", str(port)], port, "/health", env)
 
 

@@ -13,8 +13,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def fuzzed_api(sample_index):
-    # No rate limit: the fuzzer is one client sending hundreds of requests on purpose.
-    proc, url = start_api(sample_index, env={"POLICYQA_RATE_LIMIT_PER_MINUTE": "0"})
+    proc, url = start_api(sample_index)
     yield url
     stop(proc)
 
