@@ -6,7 +6,7 @@
 Choosing: each dataset is indexed with `--holdout` of its documents left out (seed `--seed`), so the questions
 about the left-out documents are ones the index cannot answer and the others are answerable, as they would be
 for documents the thresholds never saw. Every question is searched and drafted once (ExtractiveAnswerer.draft:
-candidates scored, nothing decided); then every point of the grid of the four thresholds re-decides all of
+candidates scored, nothing decided); then every point of the grid of the five thresholds re-decides all of
 them. A point's false refusals are the answerable questions it refuses, its recall the unanswerable ones it
 refuses, per dataset. The chosen point keeps every dataset's false refusals within --max-false-refusals (5 %, the
 bound the answers must meet) and, among those, refuses the most on average (ties: the lower thresholds); when no
@@ -42,6 +42,10 @@ DENSE_GRID = (0.0, *(round(0.80 + i / 100, 2) for i in range(11)))  # 0 (off), 0
 SENTENCE_GRID = DENSE_GRID
 COVERAGE_GRID = tuple(round(i / 20, 2) for i in range(13))  # 0 … 0.60
 CLOSE_GRID = (1.0, *(round(0.85 + i / 100, 2) for i in range(8)))  # 1 (off), 0.85 … 0.92
+CLOSE_COVERAGE_GRID = (1.0, 0.7, 0.8, 0.9)  # 1 (off)
+# The thresholds as columns: the Thresholds field, its column header.
+COLUMNS = (("min_dense_score", "min_dense"), ("min_sentence_score", "min_sentence"), ("min_coverage", "min_coverage"),
+           ("close_sentence_score", "close_sentence"), ("close_coverage", "close_coverage"))
 
 
 @dataclass
@@ -80,11 +84,30 @@ def score(rows: list[dict], answers: list[Answer]) -> Scores:
     )
 
 
-def grid() -> list[Thresholds]:
-    return [
-        Thresholds(d, c, s, close)
-        for d, s, c, close in itertools.product(DENSE_GRID, SENTENCE_GRID, COVERAGE_GRID, CLOSE_GRID)
-    ]
+def grid(fixed: dict[str, float] | None = None) -> list[Thresholds]:
+    """Every point of the grid; `fixed` holds some thresholds at one value each ({"min_sentence_score": 0})."""
+    points = (
+        Thresholds(d, c, s, close, close_cov)
+        for d, s, c, close, close_cov in itertools.product(
+            DENSE_GRID, SENTENCE_GRID, COVERAGE_GRID, CLOSE_GRID, CLOSE_COVERAGE_GRID
+        )
+    )
+    return [t for t in points if all(getattr(t, f) == v for f, v in (fixed or {}).items())]
+
+
+def parse_fixed(items: list[str]) -> dict[str, float]:
+    """--fixed NAME=VALUE items as {NAME: VALUE}; a clear error for an unknown name or a value not a number."""
+    names = [f for f, _ in COLUMNS]
+    fixed = {}
+    for item in items:
+        name, _, value = item.partition("=")
+        if name not in names:
+            raise SystemExit(f"--fixed {item}: the name must be one of {', '.join(names)}")
+        try:
+            fixed[name] = float(value)
+        except ValueError:
+            raise SystemExit(f"--fixed {item}: {value!r} is not a number") from None
+    return fixed
 
 
 @dataclass
@@ -116,8 +139,8 @@ def gain(rates: list[tuple[float, float]], false_refusal_cost: float) -> float:
 
 def _lower(row) -> float:
     t = row[0]
-    # A lower close_sentence_score refuses less, as the lower of the others do.
-    return -(t.min_dense_score + t.min_sentence_score + t.min_coverage + t.close_sentence_score)
+    # A lower close_sentence_score or close_coverage refuses less, as the lower of the others do.
+    return -sum(getattr(t, f) for f, _ in COLUMNS)
 
 
 def most_gain(rows: list, false_refusal_cost: float):
@@ -132,19 +155,32 @@ def most_refusing_within(rows: list, bound: float):
     return max(allowed, key=lambda r: (round(sum(rc for _, rc in r[1]), 4), _lower(r))) if allowed else None
 
 
-def choose(splits: list[tuple[Split, Engine]], bound: float, false_refusal_cost: float) -> tuple[Thresholds, list]:
+def choose(
+    splits: list[tuple[Split, Engine]], bound: float, false_refusal_cost: float, fixed: dict[str, float] | None = None
+) -> tuple[Thresholds, list]:
     """Every grid point with its rates per split, and the chosen one: the most refusing within the bound on
     false refusals, else the one of greatest gain."""
-    rows = [(t, [split.rates(engine, t) for split, engine in splits]) for t in grid()]
+    rows = [(t, [split.rates(engine, t) for split, engine in splits]) for t in grid(fixed)]
     chosen = most_refusing_within(rows, bound) or most_gain(rows, false_refusal_cost)
     return chosen[0], rows
 
 
+def _header() -> str:
+    return " ".join(f"{h:>{len(h)}}" for _, h in COLUMNS)
+
+
 def _cells(t: Thresholds) -> str:
-    return f"{t.min_dense_score:>9.2f} {t.min_sentence_score:>12.2f} {t.min_coverage:>12.2f} {t.close_sentence_score:>14.2f}"
+    return " ".join(f"{getattr(t, f):>{len(h)}.2f}" for f, h in COLUMNS)
+
+
+def _settings(t: Thresholds) -> str:
+    return " ".join(f"POLICYQA_{f.upper()}={getattr(t, f):.2f}" for f, _ in COLUMNS)
 
 
 def calibrate(args) -> int:
+    fixed = parse_fixed(args.fixed)
+    if not grid(fixed):
+        raise SystemExit(f"no point of the grid has {fixed}; the grid's values are in evals/calibrate.py")
     settings = load_settings()
     embedder = CachedEmbedder(make_embedder(settings), CACHE / "vectors.sqlite")
     holdout = Holdout(args.holdout, args.seed)
@@ -162,9 +198,9 @@ def calibrate(args) -> int:
         left_out = sum(not a for a in split.answerable)
         print(f"{name}: {len(questions)} questions, {left_out} about the {holdout.fraction:.0%} of documents left out "
               f"with seed {holdout.seed}", file=sys.stderr)
-    chosen, rows = choose(splits, args.max_false_refusals, args.false_refusal_cost)
+    chosen, rows = choose(splits, args.max_false_refusals, args.false_refusal_cost, fixed)
     names = [s.name for s, _ in splits]
-    header = f"{'min_dense':>9} {'min_sentence':>12} {'min_coverage':>12} {'close_sentence':>14}" + "".join(
+    header = _header() + "".join(
         f" {n + ' false refusals':>22} {n + ' refused (left out)':>26}" for n in names
     )
     print(header)
@@ -178,14 +214,10 @@ def calibrate(args) -> int:
 
     rates = dict(rows)
     print(f"chosen (the most refusing point with false refusals within {args.max_false_refusals:.0%} on every set): "
-          f"POLICYQA_MIN_DENSE_SCORE={chosen.min_dense_score:.2f} "
-          f"POLICYQA_MIN_SENTENCE_SCORE={chosen.min_sentence_score:.2f} "
-          f"POLICYQA_MIN_COVERAGE={chosen.min_coverage:.2f} "
-          f"POLICYQA_CLOSE_SENTENCE_SCORE={chosen.close_sentence_score:.2f}  ({summary(rates[chosen])})")
+          f"{_settings(chosen)}  ({summary(rates[chosen])})")
     t, _ = most_gain(rows, args.false_refusal_cost)
     print(f"for comparison, the greatest mean of refused (left out) - {args.false_refusal_cost:g} x false refusals: "
-          f"{t.min_dense_score:.2f} / {t.min_sentence_score:.2f} / {t.min_coverage:.2f} / {t.close_sentence_score:.2f} "
-          f"({summary(rates[t])})")
+          f"{_settings(t)} ({summary(rates[t])})")
     return 0
 
 
@@ -211,8 +243,7 @@ def check_file(args) -> int:
     )
     if args.sweep:
         split = Split(args.file.name, [r["answerable"] for r in rows], drafts_of(engine, [r["question"] for r in rows], top_k))
-        print(f"{'min_dense':>9} {'min_sentence':>12} {'min_coverage':>12} {'close_sentence':>14} {'false refusals':>14} "
-              f"{'recall':>6}")
+        print(f"{_header()} {'false refusals':>14} {'recall':>6}")
         for t in grid():
             fr, rc = split.rates(engine, t)
             print(f"{_cells(t)} {fr:>14.3f} {rc:>6.3f}")
@@ -230,6 +261,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--false-refusal-cost", type=float, default=2.0,
                         help="for the comparison point: what refusing an answerable question costs, against "
                         "answering an unanswerable one (default 2)")
+    parser.add_argument("--fixed", action="append", default=[], metavar="NAME=VALUE",
+                        help="hold one threshold at a value of the grid, e.g. min_sentence_score=0 (repeatable)")
     parser.add_argument("--show", type=int, default=25, help="grid rows printed, best first (default 25)")
     parser.add_argument("--index", type=Path, help="index folder for FILE (default: $POLICYQA_INDEX_DIR or data/index)")
     parser.add_argument("--top-k", type=int, default=None, help="passages per question (default: settings)")

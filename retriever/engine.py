@@ -55,6 +55,7 @@ def answerer_from(settings: Settings, embedder: Embedder | None) -> ExtractiveAn
         min_coverage=settings.min_coverage,
         min_sentence_score=settings.min_sentence_score,
         close_sentence_score=settings.close_sentence_score,
+        close_coverage=settings.close_coverage,
         embedder=embedder if settings.answer_semantic else None,
         semantic_candidates=settings.semantic_candidates,
         semantic_weight=settings.semantic_weight,

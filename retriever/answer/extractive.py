@@ -12,8 +12,8 @@ How the answer is chosen:
    year), and for its meaning: the best candidates are embedded with the engine's own model and their cosine
    with the question counts (question_similarity below).
 2. The refusal decision reads three figures: the cosine of the best passage, the cosine of the chosen sentence
-   and the share of the question's words it covers (a sentence close enough in meaning answers whatever its
-   passage's cosine); their thresholds are calibrated on held-out documents of public sets (python -m
+   and the share of the question's words it covers (a sentence close enough in meaning, or holding enough of
+   the question's words, answers whatever its passage's cosine); their thresholds are calibrated on held-out documents of public sets (python -m
    evals.calibrate). A year, place or body the passages never mention is refused outright.
 3. The chosen sentence is cut at clause and list boundaries (clauses.py) around the clause that answers; the
    short answer (spans.py) is the least span of it that answers. A lead-in or an article heading that ends its
@@ -102,12 +102,15 @@ ITEM_OPENING = 4
 class Thresholds:
     """The refusal decision, as calibrated (evals/calibrate.py; the settings' defaults are these)."""
 
-    min_dense_score: float = 0.88  # cosine of the best passage
+    min_dense_score: float = 0.89  # cosine of the best passage
     min_coverage: float = 0.0  # share of the question's word weight the chosen sentence (and context) covers
     min_sentence_score: float = 0.0  # cosine of the chosen sentence; applies only when sentences are embedded
     # A chosen sentence at least this close in meaning answers even when the best passage is below
     # min_dense_score: a passage of many sentences can read far from a question one of them answers. 1: off.
     close_sentence_score: float = 0.87
+    # So does one that covers at least this share of the question's word weight: a long enumerating sentence reads
+    # far in meaning from a question about one of its figures, but it holds the question's words. 1: off.
+    close_coverage: float = 0.8
 
 
 def _similarity(hit: Hit) -> float:
@@ -304,9 +307,10 @@ class ExtractiveAnswerer:
         semantic_candidates: int = 4,
         semantic_weight: float = 8.0,
         close_sentence_score: float = Thresholds.close_sentence_score,
+        close_coverage: float = Thresholds.close_coverage,
     ):
         self.max_sentences = max_sentences
-        self.thresholds = Thresholds(min_dense_score, min_coverage, min_sentence_score, close_sentence_score)
+        self.thresholds = Thresholds(min_dense_score, min_coverage, min_sentence_score, close_sentence_score, close_coverage)
         self.context_sentences = context_sentences
         self.embedder = embedder
         self.semantic_candidates = semantic_candidates
@@ -355,8 +359,8 @@ class ExtractiveAnswerer:
         best = draft.best
         if draft.refusal or best is None:
             return True
-        close = best.semantic is not None and t.close_sentence_score < 1 and best.semantic >= t.close_sentence_score
-        return (draft.best_similarity < t.min_dense_score and not close) or not self._answers(best, t)
+        near = draft.best_similarity >= t.min_dense_score or self._answers_however_far(best, t)
+        return not near or not self._answers(best, t)
 
     def decide(self, draft: Draft, thresholds: Thresholds | None = None) -> Answer:
         """The answer of a draft, or a refusal when it falls short of the thresholds."""
@@ -365,6 +369,12 @@ class ExtractiveAnswerer:
         assert draft.question is not None
         t = thresholds or self.thresholds
         return self._compose(draft.question, self._choose(draft.question, draft.candidates, t, draft.hits), draft.hits)
+
+    @staticmethod
+    def _answers_however_far(c: _Candidate, t: Thresholds) -> bool:
+        """Whether a sentence answers even from a passage below min_dense_score: by its meaning or its words."""
+        by_meaning = c.semantic is not None and t.close_sentence_score < 1 and c.semantic >= t.close_sentence_score
+        return by_meaning or (t.close_coverage < 1 and c.coverage >= t.close_coverage)
 
     @staticmethod
     def _answers(c: _Candidate, t: Thresholds) -> bool:

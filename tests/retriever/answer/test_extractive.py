@@ -113,9 +113,11 @@ def test_a_place_no_passage_mentions_is_refused(question):
 
 def test_refusal_reads_the_cosine_not_the_fused_score():
     question = "Năm 2021 Thanh Hóa xếp thứ mấy về chuyển đổi số?"
-    assert ExtractiveAnswerer(min_dense_score=0.83).answer(question, RANKINGS).found
+    # The answering sentence holds every word of the question, which alone would answer (close_coverage).
+    answerer = ExtractiveAnswerer(min_dense_score=0.83, close_coverage=1)
+    assert answerer.answer(question, RANKINGS).found
     far = [hit(i, h.text, dense=0.7) for i, h in enumerate(RANKINGS)]
-    assert not ExtractiveAnswerer(min_dense_score=0.83).answer(question, far).found
+    assert not answerer.answer(question, far).found
 
 
 def test_answer_pieces_are_the_quoted_clauses():
@@ -182,5 +184,7 @@ def test_refusal_set_is_not_the_seed_set():
 
 def test_the_answerer_defaults_are_the_calibrated_settings():
     s = Settings()
-    assert Thresholds() == Thresholds(s.min_dense_score, s.min_coverage, s.min_sentence_score, s.close_sentence_score)
+    assert Thresholds() == Thresholds(
+        s.min_dense_score, s.min_coverage, s.min_sentence_score, s.close_sentence_score, s.close_coverage
+    )
     assert ExtractiveAnswerer().thresholds == Thresholds()
