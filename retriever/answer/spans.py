@@ -466,6 +466,11 @@ def _aligned(asked: Asked, text: str, start: int, end: int) -> tuple[int, int] |
         return _before_right_context(asked, text, start, end, clause, after)
     while answer_start < len(clause) and clause[answer_start][2] in fillers:
         answer_start += 1
+    # The answer is not the question said again: "học kỳ" first places "hè sẽ được tính chung vào kết quả học
+    # tập học kỳ 2 …", whose first ten words are the question's own, in its order.
+    restated = _restated(keys, answer_start, [t for _, _, t in question])
+    if restated >= 5 and answer_start + restated < len(clause):
+        answer_start += restated
     if answer_start >= len(clause):
         return None
     stop = len(clause)
@@ -526,6 +531,17 @@ def _clipped(kind: str, text: str, a: int, b: int) -> tuple[int, int]:
     while b > a and text[b - 1] in " ,:":
         b -= 1
     return a, b
+
+
+def _restated(keys: list[str], at: int, question: list[str]) -> int:
+    """How many words from keys[at] on run as in the question, word for word."""
+    best = 0
+    for j in range(len(question)):
+        n = 0
+        while at + n < len(keys) and j + n < len(question) and keys[at + n] == question[j + n]:
+            n += 1
+        best = max(best, n)
+    return best
 
 
 def _find(keys: list[str], needle: list[str]) -> int | None:

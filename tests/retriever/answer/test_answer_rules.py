@@ -150,6 +150,13 @@ def test_a_question_that_stops_where_its_answer_stands_gets_what_follows():
     assert short(answer) == "thi kết thúc học phần"
 
 
+def test_the_short_answer_is_not_the_question_said_again():
+    # "hồ sơ" first stands in "hồ sơ bổ sung được tính vào thời hạn giải quyết", the question's own words.
+    text = "Thời gian giải quyết hồ sơ bổ sung được tính vào thời hạn giải quyết hồ sơ ban đầu của tổ chức, cá nhân."
+    answer = ask("Thời gian giải quyết hồ sơ bổ sung được tính vào thời hạn giải quyết của hồ sơ nào?", text)
+    assert short(answer) == "hồ sơ ban đầu của tổ chức, cá nhân"
+
+
 def test_a_figure_only_implied_does_not_refuse_a_sentence_without_one():
     text = (
         "Sinh viên có hoàn cảnh khó khăn nộp đơn xin gia hạn học phí về Phòng Kế hoạch – Tài chính trước thời hạn "
