@@ -30,9 +30,13 @@ _COMPARED = re.compile(r"(?:so với|cùng kỳ|so cùng kỳ)(?: cùng kỳ)?(?
 _QUALIFIER_AT = re.compile(rf"^(?:{QUALIFIERS})\s+", re.IGNORECASE)
 _UNIT_TRAILER = re.compile(r"\s+(?:trở lên|trở xuống)(?!\w)", re.IGNORECASE)
 # Words that stand between the question's words and the answer in the clause ("… tối đa là 24").
-_FILLERS = {"là", "gồm", "bao", "gồm có", "được", "thì", "sẽ", "như", "sau", "đó", "có", "phải", "bằng", "vào", "tại",
-            "ở", "cho", "của", "các", "những", "việc", "bởi", "do", "với"}
+_FILLERS = {
+    "là", "gồm", "bao", "gồm có", "được", "thì", "sẽ", "như", "sau", "đây", "đó", "có", "phải", "bằng", "vào", "tại",
+    "ở", "cho", "của", "các", "những", "việc", "bởi", "do", "với",
+}
 _FILLERS_FOLDED = {fold(w) for w in _FILLERS}
+# Words that cannot end an answer: they join it to what follows ("ĐTBCTL được" of "ĐTBCTL được dùng để xét").
+_JOINING = {"là", "được", "thì", "sẽ", "vào", "tại", "ở", "cho", "của", "các", "những", "bởi", "do", "với", "và", "hoặc"}
 # Where the answer to "ai"/"ở đâu" ends: a purpose, a condition or a scope follows.
 _NAME_END = re.compile(r"\s(?:để|nhằm|khi|nếu|theo|trên địa bàn|trong|sau khi|trước khi|với)\s", re.IGNORECASE)
 _BODY_HEADS = (
@@ -530,6 +534,10 @@ def _clipped(kind: str, text: str, a: int, b: int) -> tuple[int, int]:
             b = comma
     while b > a and text[b - 1] in " ,:":
         b -= 1
+    last = list(re.finditer(r"\w+", text[a:b]))
+    while len(last) > 1 and last[-1].group(0).lower() in _JOINING:
+        b = a + last[-2].end()
+        last.pop()
     return a, b
 
 

@@ -157,6 +157,23 @@ def test_the_short_answer_is_not_the_question_said_again():
     assert short(answer) == "hồ sơ ban đầu của tổ chức, cá nhân"
 
 
+@pytest.mark.parametrize(
+    "question, text, expected",
+    [
+        ("Loại giấy tờ nào dùng để xác nhận nơi cư trú của công dân?",
+         "Theo luật mới, thẻ căn cước được dùng để xác nhận nơi cư trú của công dân.", "thẻ căn cước"),
+        ("Kết quả nào được chọn để tính điểm trung bình?",
+         "Trường hợp học lại, kết quả cao nhất trong các lần học sẽ được chọn để tính điểm trung bình.",
+         "cao nhất trong các lần học"),
+        ("Hồ sơ bị trả lại trong trường hợp nào?",
+         "Hồ sơ bị trả lại trong các trường hợp sau đây: thiếu chữ ký của người nộp, ảnh không đúng quy định.",
+         "thiếu chữ ký của người nộp, ảnh không đúng quy định"),
+    ],
+)
+def test_the_short_answer_neither_opens_nor_ends_on_a_joining_word(question, text, expected):
+    assert short(ask(question, text)) == expected
+
+
 def test_a_figure_only_implied_does_not_refuse_a_sentence_without_one():
     text = (
         "Sinh viên có hoàn cảnh khó khăn nộp đơn xin gia hạn học phí về Phòng Kế hoạch – Tài chính trước thời hạn "
