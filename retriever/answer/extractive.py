@@ -201,6 +201,7 @@ class _Candidate:
     years_ok: bool = True
     entities_ok: bool = True
     whole: bool = False  # quoted as the sentence it is (a lead-in quoted for the sanction it states)
+    referred: bool = False  # quoted whole before the sentence that answers by pointing back to it; no short answer
 
 
 @dataclass
@@ -569,6 +570,10 @@ class ExtractiveAnswerer:
         if lead is not None:
             lead.whole = True
             return [lead, best]
+        following = _pointing_back(best, candidates[:3])
+        if following is not None:
+            best.referred = True
+            return [best, following]
         if len(q.info.units) < 2:
             return chosen
         for unit in q.info.units:
@@ -610,6 +615,8 @@ class ExtractiveAnswerer:
         asked = q.asked()
         kind = q.kind
         typed = kind in _TYPED_KINDS
+        if c.referred:
+            return sentence, None
         if c.whole:
             return sentence, short_span(asked, text, s.start, s.end)
         items = line_items(text, s.end) if _leads_in(text, s) else []
@@ -748,7 +755,13 @@ class ExtractiveAnswerer:
             if any(a < end and start < b for a, b in quoted.get(hit_index, [])):
                 continue
             marker = markers.setdefault(hit_index, len(markers) + 1)
-            quoted.setdefault(hit_index, []).append((start, end))
+            spans = quoted.setdefault(hit_index, [])
+            after_last = spans and parts and parts[-1].endswith(f" [{marker}]") and spans[-1][1] <= start
+            if after_last and not text[spans[-1][1] : start].strip():
+                # The sentence right after the last one quoted: one quote, one marker.
+                start = spans.pop()[0]
+                parts.pop()
+            spans.append((start, end))
             if c.year_source is not None:
                 support.setdefault(hit_index, []).append((c.year_source.start, c.year_source.end))
             parts.append(f"{text[start:end]} [{marker}]")
@@ -832,6 +845,29 @@ def _lead_in_answer(q: _Question, best: _Candidate, candidates: list[_Candidate]
     if not sanction and not (body and typed_spans(asked, text, *span)):
         return None
     return _candidate_at(candidates, best, span)
+
+
+# A sentence that opens by pointing back at the one before it ("Để thực hiện công việc này …", "Đây là trình tự
+# mà …", "Khi đó …"); "Quy chế này", "Điều này" point at the document instead.
+_POINTS_BACK = re.compile(
+    r"^\W*(?:(?:đây|đó)(?!\w)|(?:\w+\s+){0,4}?(?<!quy chế )(?<!luật )(?<!nghị định )(?<!thông tư )(?<!quyết định )"
+    r"(?<!điều )(?<!khoản )(?<!chương )(?<!mục )(?:việc|công việc|trường hợp|khi|theo|điều|nội dung|quy định) (?:này|đó)(?!\w))",
+    re.IGNORECASE,
+)
+
+
+def _pointing_back(best: _Candidate, top: list[_Candidate]) -> _Candidate | None:
+    """The candidate right after best in its passage when it opens by pointing back at best and ranks among `top`:
+    "Sinh viên có thể đề nghị Trường cấp bảng điểm. Để thực hiện công việc này sinh viên phải … nộp lệ phí" answers
+    what the procedure costs with both."""
+    return next(
+        (
+            c for c in top
+            if c is not best and c.focus.hit_index == best.focus.hit_index and c.context and c.context[0] is best.focus
+            and _POINTS_BACK.search(c.focus.text)
+        ),
+        None,
+    )
 
 
 def _candidate_at(candidates: list[_Candidate], best: _Candidate, span: tuple[int, int] | None) -> _Candidate | None:

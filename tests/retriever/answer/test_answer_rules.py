@@ -174,6 +174,20 @@ def test_the_short_answer_neither_opens_nor_ends_on_a_joining_word(question, tex
     assert short(ask(question, text)) == expected
 
 
+@pytest.mark.parametrize(
+    "question",
+    ["Đề nghị cấp bản sao trích lục khai sinh trực tuyến thì phải làm những thủ tục gì?",
+     "Cấp bản sao trích lục khai sinh trực tuyến có mất phí không?"],
+)
+def test_a_sentence_that_points_back_at_the_chosen_one_answers_with_it(question):
+    first = "Công dân có thể đề nghị cấp bản sao trích lục khai sinh trực tuyến."
+    then = ("Để thực hiện việc này, người yêu cầu phải đăng nhập Cổng dịch vụ công quốc gia và nộp lệ phí theo quy "
+            "định.")
+    answer = ask(question, f"{first} {then} Kết quả được gửi qua bưu điện.")
+    assert answer.answer == f"{first} {then} [1]"  # one quote, one marker: the sentences stand side by side
+    assert answer.citations[0].quote == f"{first} {then}"
+
+
 def test_a_figure_only_implied_does_not_refuse_a_sentence_without_one():
     text = (
         "Sinh viên có hoàn cảnh khó khăn nộp đơn xin gia hạn học phí về Phòng Kế hoạch – Tài chính trước thời hạn "
