@@ -103,13 +103,25 @@ class Holdout:
         return f"-holdout{self.fraction:g}-seed{self.seed}"
 
 
+def left_out_sources(records: list[TextRecord], holdout: Holdout) -> set[str]:
+    """The sources `holdout` leaves out of the index."""
+    sources = sorted({r.source for r in records})
+    return set(random.Random(holdout.seed).sample(sources, round(holdout.fraction * len(sources))))
+
+
+def unseen_at(records: list[TextRecord], questions: list[Question], holdout: Holdout, other_seed: int):
+    """The questions a development run at `other_seed` never saw answered: the answerable ones about documents
+    that seed leaves out (it asked them as unanswerable), and every unanswerable one."""
+    other = left_out_sources(records, Holdout(holdout.fraction, other_seed))
+    return [q for q in questions if not q.answerable or q.sources <= other]
+
+
 def hold_out(records: list[TextRecord], questions: list[Question], holdout: Holdout | None):
     """The records to index and the questions, those about left-out documents marked unanswerable. A question
     stays answerable while any of its sources is indexed."""
     if holdout is None or holdout.fraction <= 0:
         return records, questions
-    sources = sorted({r.source for r in records})
-    left_out = set(random.Random(holdout.seed).sample(sources, round(holdout.fraction * len(sources))))
+    left_out = left_out_sources(records, holdout)
     kept = [r for r in records if r.source not in left_out]
     marked = [
         Question(q.question, q.answer_contains, q.sources, q.spans, answerable=bool(q.sources - left_out))

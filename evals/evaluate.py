@@ -5,6 +5,7 @@ API serves.
     python -m evals.evaluate --dataset alqac|uit           public sets in ../shared/eval, indexed on demand
     python -m evals.evaluate --squad FILE.json             any SQuAD v1.1 file, each paragraph a document
     options: --holdout 0.2 --seed N (leave that share of whole documents out of the index)
+             --unseen-at M (with --holdout: only the answerable questions a run at seed M asked as unanswerable)
              --mode dense,bm25,hybrid (one column each)   --store faiss,milvus (one column each per mode)
              --variant full,lexical (answerer versions, one column each)
              --strip-diacritics   --search-only
@@ -19,6 +20,10 @@ Answer metrics, over the answerable questions (all of them without --holdout):
   short answer, or where short_answer is null of the answer's first quoted clause (what a reader sees first);
   short given: share of answers with a short_answer;
 and over the questions whose every gold document was left out (--holdout): refused (left out).
+
+Answer rules are developed by reading the answers at one seed (1); at another seed (2) most answerable questions
+are the same ones. --unseen-at 1 keeps, of seed 2's answerable questions, those about the documents seed 1 left
+out: questions whose answers development never read, the held-out measure of the answer rules themselves.
 
 Retrieval metrics, over the answerable questions:
 - hit@1, hit@5: a gold source is among the first 1 / 5 search hits;
@@ -54,6 +59,7 @@ from evals.datasets import (
     dataset_settings,
     load_dataset,
     load_jsonl,
+    unseen_at,
 )
 from evals.metrics import answer_contains, exact_match, ranking_metrics, token_f1
 from retriever.embed.factory import make_embedder
@@ -175,6 +181,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="share of whole documents left out of the dataset's index (their questions become "
                         "the unanswerable ones)")
     parser.add_argument("--seed", type=int, default=0, help="which documents --holdout leaves out")
+    parser.add_argument("--unseen-at", type=int, default=None, metavar="SEED",
+                        help="with --holdout: answer metrics only over the answerable questions about the documents "
+                        "that seed leaves out (never seen answered by a development run at that seed)")
     parser.add_argument("--variant", default="full", help=f"comma list of answerer versions: {', '.join(VARIANTS)}")
     parser.add_argument("--index", type=Path, help="index folder (default for FILE: $POLICYQA_INDEX_DIR or data/index; "
                         "for a dataset: /tmp/policyqa-eval/<dataset>)")
@@ -189,6 +198,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("give one of FILE, --dataset or --squad")
     if args.holdout and args.file:
         parser.error("--holdout needs --dataset or --squad")
+    if args.unseen_at is not None and (not args.holdout or args.unseen_at == args.seed):
+        parser.error("--unseen-at needs --holdout and a seed other than --seed")
     variants = args.variant.split(",")
     unknown = [v for v in variants if v not in VARIANTS]
     if unknown:
@@ -212,10 +223,13 @@ def main(argv: list[str] | None = None) -> int:
         store_settings = settings.model_copy(update={"store": store})
         if args.dataset or args.squad:
             name = args.dataset or f"squad-{args.squad.stem}"
-            title = load_dataset(args.dataset, args.squad)[0]
+            title, records, _ = load_dataset(args.dataset, args.squad)
             store_settings = dataset_settings(store_settings, name + (holdout.suffix if holdout else ""), args.index)
             opened = open_store(store_settings)
             questions = build_dataset_index(name, store_settings, embedder, opened, holdout, args.squad)
+            if args.unseen_at is not None:
+                questions = unseen_at(records, questions, holdout, args.unseen_at)
+                title += f", answerable questions only those about the documents seed {args.unseen_at} leaves out"
         else:
             opened, questions, title = open_store(store_settings), load_jsonl(args.file), args.file.name
         if args.strip_diacritics:

@@ -5,7 +5,9 @@ import json
 import pytest
 
 from evals.cache import CachedEmbedder
-from evals.datasets import CACHE, Holdout, Question, dataset_settings, hold_out, load_jsonl, squad
+from evals.datasets import (
+    CACHE, Holdout, Question, dataset_settings, hold_out, left_out_sources, load_jsonl, squad, unseen_at,
+)
 from evals.evaluate import evaluate, format_table, lead
 from evals.metrics import answer_contains, exact_match, ranking_metrics, token_f1
 from ingest.pipeline import IngestPipeline, TextRecord
@@ -103,6 +105,18 @@ def test_holdout_leaves_whole_documents_out_and_marks_their_questions():
     assert hold_out(records, questions, Holdout(0.2, seed=3))[0] == kept  # the same seed, the same split
     assert hold_out(records, questions, Holdout(0.2, seed=4))[0] != kept
     assert hold_out(records, questions, None) == (records, questions)
+
+
+def test_unseen_at_keeps_the_answerable_questions_another_seed_left_out():
+    records = [TextRecord(f"d{i}", f"T{i}", f"Văn bản {i}.") for i in range(10)]
+    questions = [Question(f"q{i}", [f"{i}"], {f"d{i}"}, spans=True) for i in range(10)]
+    _, marked = hold_out(records, questions, Holdout(0.2, seed=2))
+    kept = unseen_at(records, marked, Holdout(0.2, seed=2), other_seed=1)
+    left_out_at_1 = left_out_sources(records, Holdout(0.2, seed=1))
+    answerable = [q for q in kept if q.answerable]
+    assert answerable and all(q.sources <= left_out_at_1 for q in answerable)
+    assert {q.question for q in kept if not q.answerable} == {q.question for q in marked if not q.answerable}
+    assert len(answerable) == len(left_out_at_1 - left_out_sources(records, Holdout(0.2, seed=2)))
 
 
 def test_a_squad_file_is_one_document_per_paragraph(tmp_path):
