@@ -650,6 +650,9 @@ class ExtractiveAnswerer:
             max((fit for _, _, fit in typed_spans(asked, text, p.start, p.end)), default=0.0) if typed else 0.0
             for p in pieces
         ]
+        # No span of the kind asked anywhere in it ("… được quy định ở đâu?" answered by "trong hợp đồng lao
+        # động"): where the answer stands is not known from its kind, so the sentence is cut as for a clause.
+        typed = typed and any(fits)
         # The piece with the best-fitting span (a figure in the unit asked for beats any figure), then the one
         # saying most of the question.
         anchor = max(range(len(pieces)), key=lambda i: (round(fits[i], 2), weights[i]))

@@ -64,13 +64,19 @@ _FIELDS = sorted(
     reverse=True,
 )
 _FIELD_BODY = r"(?<!\w)(?:Bộ|Sở|Phòng|Cục|Vụ|Ban)\s+(?:" + "|".join(re.escape(f) for f in _FIELDS) + r")(?!\w)"
+# The people's councils, committees, courts and procuracies, by level or by the place they serve: "Ủy ban nhân
+# dân cấp huyện", "HĐND tỉnh Thanh Hóa", "Tòa án nhân dân tối cao" (text is normalized to "Ủy", "Tòa").
+_PEOPLES_BODY = (
+    r"(?<!\w)(?:(?:Ủy ban|Hội đồng|Tòa án|Viện kiểm sát) nhân dân|UBND|HĐND|TAND|VKSND)(?:\s+(?:tối cao|cấp (?:tỉnh|huyện|xã)"
+    r"|(?:tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn)(?:\s+[A-ZĐ][\w-]*)*))?(?!\w)"
+)
 _BODY = re.compile(
-    _FIELD_BODY + r"|(?<!\w)(?:"
+    _PEOPLES_BODY + "|" + _FIELD_BODY + r"|(?<!\w)(?:"
     + "|".join(
         re.escape(h) + (rf"(?!\s+(?:{_NOT_BODY_AFTER[h]})(?!\w))" if h in _NOT_BODY_AFTER else "") for h in _BODY_HEADS
     )
     + r")(?:\s+(?:và|&)?\s*[A-ZĐ][\w&.-]*)*"
-    r"|(?<!\w)(?:P\.\s*)?[A-ZĐ]{2,}(?:&[A-ZĐ]+)?(?!\w)"
+    r"|(?<!\w)(?:P\.\s*)?(?![IVXLCDM]+(?!\w))[A-ZĐ]{2,}(?:&[A-ZĐ]+)?(?!\w)"  # "quý II" names no body
 )
 _TIME_CLAUSE = re.compile(
     r"(?<!\w)(?:(?:\w+\s+(?:ngày|tuần|tháng)\s+)?(?:ngay\s+)?(?:tại|vào|từ|kể từ|trước|sau|đến|cho đến|chậm nhất)\s+)?"
@@ -219,6 +225,15 @@ def _name_spans(asked: Asked, text: str, start: int, end: int, names: list[str])
 
 def short_span(asked: Asked, text: str, start: int, end: int) -> tuple[int, int] | None:
     """The short answer inside text[start:end], or None when the question wants a sentence or nothing fits."""
+    span = _short_span(asked, text, start, end)
+    if span is None:
+        return None
+    # Function words alone ("nào" of "Người nào cho thuê …") answer nothing.
+    words = [w.lower() for w in re.findall(r"\w+", text[span[0] : span[1]])]
+    return span if any(w not in STOP_WORDS and w not in _FILLERS for w in words) else None
+
+
+def _short_span(asked: Asked, text: str, start: int, end: int) -> tuple[int, int] | None:
     info = asked.info
     kind = info.kind
     if kind in ("reason", "manner"):

@@ -188,6 +188,38 @@ def test_a_sentence_that_points_back_at_the_chosen_one_answers_with_it(question)
     assert answer.citations[0].quote == f"{first} {then}"
 
 
+def test_a_sentence_with_no_span_of_the_kind_asked_is_not_cut_at_the_question_words():
+    text = (
+        "Mức hỗ trợ chi phí khám bệnh, chữa bệnh, phục hồi chức năng, điều dưỡng cho người có công với cách mạng "
+        "được quy định chi tiết trong nghị quyết của Hội đồng nhân dân tỉnh ban hành hằng năm."
+    )
+    answer = ask("Mức hỗ trợ chi phí khám bệnh, chữa bệnh cho người có công được quy định ở đâu?", text)
+    assert answer.answer == f"{text} [1]"  # not "Mức hỗ trợ chi phí khám bệnh [1]", the question said again
+
+
+def test_a_short_answer_is_never_function_words_alone():
+    text = (
+        "Người nào lấn chiếm đất công, xây dựng công trình trái phép trên đất công thì bị phạt tiền từ 5.000.000 "
+        "đồng đến 10.000.000 đồng và buộc khôi phục tình trạng ban đầu của đất."
+    )
+    answer = ask("Người nào lấn chiếm đất công thì bị áp dụng hình thức xử phạt nào?", text)
+    assert answer.found and short(answer) != "nào"
+
+
+@pytest.mark.parametrize(
+    "question, text, expected",
+    [
+        ("Cơ quan nào cấp giấy phép xây dựng cho nhà ở riêng lẻ?",
+         "Ủy ban nhân dân cấp huyện cấp giấy phép xây dựng cho nhà ở riêng lẻ tại đô thị.", "Ủy ban nhân dân cấp huyện"),
+        ("Ai ban hành bảng giá đất?", "Bảng giá đất do Hội đồng nhân dân tỉnh Thanh Hóa ban hành năm 2024.",
+         "Hội đồng nhân dân tỉnh Thanh Hóa"),
+        ("Ai chỉ đạo triển khai đề án?", "UBND tỉnh Nghệ An chỉ đạo triển khai đề án từ quý II.", "UBND tỉnh Nghệ An"),
+    ],
+)
+def test_a_peoples_committee_or_council_is_named_with_its_level_or_place(question, text, expected):
+    assert short(ask(question, text)) == expected
+
+
 def test_a_figure_only_implied_does_not_refuse_a_sentence_without_one():
     text = (
         "Sinh viên có hoàn cảnh khó khăn nộp đơn xin gia hạn học phí về Phòng Kế hoạch – Tài chính trước thời hạn "
