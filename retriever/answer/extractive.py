@@ -417,15 +417,7 @@ class ExtractiveAnswerer:
             places = find_places(hit.text)
             title_key = q.key(hit.title)
             for a, b in sentence_spans(hit.text):
-                text = hit.text[a:b]
-                years = set(_YEAR.findall(text)) - set(_COMPARED_YEAR.findall(text))
-                named = {name for start, _, name in places if a <= start < b}
-                keys = q.keys(text)
-                is_title = a == 0 and keys[0] == title_key
-                terms = _text_terms(text, q.folded)
-                if q.defined and acronyms(text) & q.defined.keys():
-                    terms |= _text_terms(expand_defined(text, q.defined), q.folded)
-                sentences.append(_Sentence(i, a, b, text, keys, terms, years, named, is_title))
+                sentences.append(_sentence(q, i, hit.text, a, b, places, title_key))
             out.append(sentences)
         return out
 
@@ -570,6 +562,9 @@ class ExtractiveAnswerer:
         if lead is not None:
             lead.whole = True
             return [lead, best]
+        case = self._listed_case(q, best, hits)
+        if case is not None:
+            return case
         following = _pointing_back(best, candidates[:3])
         if following is not None:
             best.referred = True
@@ -585,6 +580,43 @@ class ExtractiveAnswerer:
                     chosen.append(c)
                     break
         return chosen
+
+    def _listed_case(self, q: _Question, best: _Candidate, hits: list[Hit]) -> list[_Candidate] | None:
+        """"Người là sĩ quan đầu hàng địch thì bị phạt tù bao nhiêu năm?": the best sentence states the offence and
+        its sanction ("1. Người nào đầu hàng địch, thì bị phạt tù từ 03 năm đến 10 năm."), but the question names
+        a case an article lists under a lead-in imposing a heavier one ("2. Phạm tội thuộc một trong các trường
+        hợp sau đây, thì bị phạt tù từ 07 năm đến 15 năm:" above "a) Là chỉ huy hoặc sĩ quan;"). Penal codes and
+        sanction decrees are written so. That lead-in and the line that says most of what the best sentence
+        lacks, if one line alone does."""
+        if not _asks_sanction(q):
+            return None
+        i = best.focus.hit_index
+        text = hits[i].text
+        lacking = q.terms - best.focus.terms
+        asked = q.asked()
+        cases = []
+        for lead_in in re.finditer(r"[^\n]+:[ \t]*(?=\n)", text):
+            a, b = lead_in.start(), lead_in.start() + len(lead_in.group(0).rstrip())
+            fits = [fit for _, _, fit in typed_spans(asked, text, a, b)]
+            if not _IMPOSES.search(text, a, b) or (q.kind in _TYPED_KINDS and max(fits, default=0) < 1):
+                continue  # a lead-in imposing a prison term says nothing of a fine asked about
+            for item in line_items(text, b):
+                said = _text_terms(text[item[0] : item[1]], q.folded) & lacking
+                cases.append((sum(self._weight_of(q, t) for t in said), (a, b), item))
+        if not cases:
+            return None
+        cases.sort(key=lambda c: c[0], reverse=True)
+        gain, lead_span, item = cases[0]
+        if gain <= 0 or (len(cases) > 1 and cases[1][0] == gain):
+            return None  # no line, or no one line, says what the question adds
+        places = find_places(text)
+        title_key = q.key(hits[i].title)
+        own = line_words(text, *lead_span)
+        lead, line = (
+            _Candidate(_sentence(q, i, text, x, y, places, title_key), [], best.title_keys, best.title_terms, whole=True)
+            for x, y in (own, item)
+        )
+        return [lead, line]
 
     def _compared(self, q: _Question, candidates: list[_Candidate], t: Thresholds) -> list[_Candidate]:
         """For "Sự khác nhau giữa X và Y": the best sentence about each, one that opens with it ("Văn bằng được
@@ -793,6 +825,19 @@ class ExtractiveAnswerer:
         return Answer(NOT_FOUND, found=False)
 
 
+def _sentence(q: _Question, hit_index: int, passage: str, a: int, b: int, places, title_key: str) -> _Sentence:
+    """passage[a:b] as a sentence the question is read against; `places` are find_places(passage)."""
+    text = passage[a:b]
+    years = set(_YEAR.findall(text)) - set(_COMPARED_YEAR.findall(text))
+    named = {name for start, _, name in places if a <= start < b}
+    keys = q.keys(text)
+    is_title = a == 0 and keys[0] == title_key
+    terms = _text_terms(text, q.folded)
+    if q.defined and acronyms(text) & q.defined.keys():
+        terms |= _text_terms(expand_defined(text, q.defined), q.folded)
+    return _Sentence(hit_index, a, b, text, keys, terms, years, named, is_title)
+
+
 def _scope(hit: Hit) -> str:
     """What a passage speaks within besides its own words: its document's title and, for a legal document, its
     issuer ("ỦY BAN NHÂN DÂN TỈNH THANH HÓA"): an article of a provincial decision does not name its province."""
@@ -832,6 +877,10 @@ _SANCTION_FOLDED = re.compile(fold(_SANCTION.pattern), re.IGNORECASE)
 _IMPOSES = re.compile(r"(?<!\w)(?:bị|phải)\s+(?:phạt|xử phạt|xử lý|bồi thường|truy cứu|kỷ luật)(?!\w)", re.IGNORECASE)
 
 
+def _asks_sanction(q: _Question) -> bool:
+    return bool((_SANCTION_FOLDED if q.folded else _SANCTION).search(fold(q.info.text) if q.folded else q.info.text))
+
+
 def _lead_in_answer(q: _Question, best: _Candidate, candidates: list[_Candidate], text: str) -> _Candidate | None:
     """"Người cung cấp bí mật nhà nước cho nước ngoài bị phạt như thế nào?" is answered by a listed case, "c)
     Cung cấp … bí mật Nhà nước cho nước ngoài", whose sanction its lead-in states ("Người nào có một trong các
@@ -841,8 +890,7 @@ def _lead_in_answer(q: _Question, best: _Candidate, candidates: list[_Candidate]
     span = lead_in_of(text, best.focus.start)
     if span is None:
         return None
-    asks = (_SANCTION_FOLDED if q.folded else _SANCTION).search(fold(q.info.text) if q.folded else q.info.text)
-    sanction = asks and not _SANCTION.search(best.focus.text) and _IMPOSES.search(text[span[0] : span[1]])
+    sanction = _asks_sanction(q) and not _SANCTION.search(best.focus.text) and _IMPOSES.search(text[span[0] : span[1]])
     asked = q.asked()
     body = q.kind in ("who", "person") and not typed_spans(asked, text, best.focus.start, best.focus.end)
     if not sanction and not (body and typed_spans(asked, text, *span)):

@@ -28,6 +28,15 @@ from retriever.text.places import find_places
 _TOKEN = re.compile(r"\w+(?:[.,/%&-]\w+)*%?")
 _COMPARED = re.compile(r"(?:so với|cùng kỳ|so cùng kỳ)(?: cùng kỳ)?(?: năm)?\s*$", re.IGNORECASE)
 _QUALIFIER_AT = re.compile(rf"^(?:{QUALIFIERS})\s+", re.IGNORECASE)
+_FROM, _UPTO = re.compile(r"(?:từ|trên)\s", re.IGNORECASE), re.compile(r"(?:đến|tới)(?:\s+dưới)?\s", re.IGNORECASE)
+# The question asks for a range's upper end or its lower one; "từ bao nhiêu đến bao nhiêu" for both. Matched as
+# written: folded, "tù" (prison) would read as "từ".
+_ONE_END_PATTERN = (
+    r"(?<!\w)(?:(đến|tới|tối đa|lên đến|lên tới|nhiều nhất)|(tối thiểu|ít nhất|từ))\s+bao(?!\w)"  # 1: upper, 2: lower
+)
+_BOTH_ENDS_PATTERN = r"(?<!\w)từ\s+bao\s+\w+(?:\s+\w+)?\s+đến\s+bao(?!\w)"
+_ONE_END = {False: re.compile(_ONE_END_PATTERN), True: re.compile(fold(_ONE_END_PATTERN))}
+_BOTH_ENDS = {False: re.compile(_BOTH_ENDS_PATTERN), True: re.compile(fold(_BOTH_ENDS_PATTERN))}
 _UNIT_TRAILER = re.compile(r"\s+(?:trở lên|trở xuống)(?!\w)", re.IGNORECASE)
 # Words that stand between the question's words and the answer in the clause ("… tối đa là 24").
 _FILLERS = {
@@ -277,6 +286,19 @@ def _best_typed(asked: Asked, text: str, start: int, end: int, spans) -> tuple[i
 
     ordered = sorted(spans, key=rank, reverse=True)
     a, b, _ = ordered[0]
+    upper = next(((x, y) for x, y, _ in spans if x > b and not text[b:x].strip() and _UPTO.match(text, x)), None)
+    if upper is not None and _FROM.match(text, a):
+        # "phạt tù từ 03 năm đến 10 năm": a range is one answer, both its ends, unless the question asks for one
+        # ("phạt tiền đến bao nhiêu?", "tối thiểu bao nhiêu năm?").
+        folded = asked.info.folded
+        question = asked.folded_text if folded else asked.info.text.lower()
+        one = _ONE_END[folded].search(question)
+        if one is None or _BOTH_ENDS[folded].search(question):
+            return a, _with_unit(asked, text, upper[1], end)
+        if one.group(1):
+            a, b = upper
+        # One end without the word that joins it to the other: "tối đa bao nhiêu" → "10 năm", not "đến 10 năm".
+        a += len(m.group(0)) if (m := re.match(r"(?:từ|đến|tới) ", text[a:b])) else 0
     a, b = _trim_qualifier(asked, text, a, b), _with_unit(asked, text, b, end)
     if len(info.units) >= 2:
         # Each unit asked for, its own figure: the short answer runs from the first to the last of them.

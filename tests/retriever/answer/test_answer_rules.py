@@ -85,7 +85,7 @@ def test_a_rank_question_wants_a_rank():
 
 def test_a_duration_question_wants_a_duration():
     text = "Người vi phạm có thể bị phạt tiền 50.000.000 đồng hoặc phạt tù từ 02 năm đến 05 năm."
-    assert short(ask("Người vi phạm có thể bị phạt tù bao lâu?", text)) in ("02 năm", "từ 02 năm")
+    assert short(ask("Người vi phạm có thể bị phạt tù bao lâu?", text)) == "từ 02 năm đến 05 năm"  # the range, whole
 
 
 def test_a_date_written_in_words_is_a_date():
@@ -733,3 +733,41 @@ def test_the_law_a_question_cites_is_no_word_the_answer_must_say():
 def test_cases_asked_get_every_line_and_a_bare_heading_the_sentence_after_it(question, article, opening):
     answer = ask(question, article, title=article.split("\n")[0])
     assert answer.answer.startswith(opening)
+
+
+# An offence, its plain sanction, and the heavier one its listed aggravating cases carry, as penal codes are written.
+ARCHIVES = (
+    "Điều 350. Tội làm hư hỏng tài liệu lưu trữ\n\n1. Người nào làm hư hỏng tài liệu lưu trữ của Nhà nước, thì bị "
+    "phạt tiền từ 20.000.000 đồng đến 100.000.000 đồng hoặc phạt tù từ 06 tháng đến 03 năm.\n\n2. Phạm tội thuộc "
+    "một trong các trường hợp sau đây, thì bị phạt tù từ 02 năm đến 07 năm:\n\na) Là người được giao quản lý kho "
+    "lưu trữ;\n\nb) Làm hư hỏng tài liệu thuộc danh mục tài liệu quý, hiếm.\n\n3. Người phạm tội còn có thể bị cấm "
+    "đảm nhiệm chức vụ từ 01 năm đến 05 năm."
+)
+KEEPER = "Người được giao quản lý kho lưu trữ mà làm hư hỏng tài liệu lưu trữ thì bị phạt tù"
+
+
+@pytest.mark.parametrize(
+    "question, expected",
+    [
+        (f"{KEEPER} từ bao nhiêu đến bao nhiêu năm?", "từ 02 năm đến 07 năm"),  # a range asked: both its ends
+        (f"{KEEPER} tối đa bao nhiêu năm?", "07 năm"),
+        (f"{KEEPER} tối thiểu bao nhiêu năm?", "02 năm"),
+    ],
+)
+def test_a_listed_aggravating_case_is_answered_by_the_lead_in_that_sanctions_it(question, expected):
+    answer = ask(question, ARCHIVES)
+    assert answer.answer.startswith("Phạm tội thuộc một trong các trường hợp sau đây, thì bị phạt tù từ 02 năm")
+    assert "Là người được giao quản lý kho lưu trữ" in answer.answer and "quý, hiếm" not in answer.answer
+    assert short(answer) == expected
+
+
+def test_the_plain_offence_keeps_its_own_sanction_and_a_range_is_answered_whole():
+    answer = ask("Người làm hư hỏng tài liệu lưu trữ của Nhà nước thì bị phạt tù từ bao lâu đến bao lâu?", ARCHIVES)
+    assert answer.answer.startswith("Người nào làm hư hỏng tài liệu lưu trữ của Nhà nước")
+    assert short(answer) == "từ 06 tháng đến 03 năm"
+
+
+def test_a_fine_asked_is_not_answered_by_a_lead_in_that_imposes_only_prison():
+    answer = ask("Người được giao quản lý kho lưu trữ mà làm hư hỏng tài liệu lưu trữ thì bị phạt tiền bao nhiêu?", ARCHIVES)
+    assert "Phạm tội thuộc" not in answer.answer
+    assert short(answer) == "từ 20.000.000 đồng đến 100.000.000 đồng"
