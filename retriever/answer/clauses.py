@@ -59,8 +59,9 @@ def clause_pieces(text: str, start: int, end: int) -> tuple[list[Piece], list[bo
             leading = p
         elif merged and p.separator == "," and (
             verbless
-            or _fixed_pair(text[start:end], merged[-1], p, words, start)
+            or _fixed_pair(text, merged[-1], p, words)
             or _list_tail(p, words, i == len(pieces) - 1)
+            or _usual_pair(text, merged[-1], p)
         ):
             merged[-1] = Piece(merged[-1].start, p.end, merged[-1].separator)
         else:
@@ -75,14 +76,36 @@ def clause_pieces(text: str, start: int, end: int) -> tuple[list[Piece], list[bo
     return merged, needs, [any(tag == "V" for _, _, tag in words(p)) for p in merged]
 
 
-def _fixed_pair(sentence: str, before: Piece, after: Piece, words, offset: int) -> bool:
-    """Whether the comma between two pieces joins a pair of nouns the sentence names together more than once
-    ("văn bằng, chứng chỉ" three times in one sentence): a fixed phrase, however the words after it go on."""
+def _fixed_pair(passage: str, before: Piece, after: Piece, words) -> bool:
+    """Whether the comma between two pieces joins a pair of nouns the passage names together more than once
+    ("văn bằng, chứng chỉ" three times in one article): a fixed phrase, however the words after it go on."""
     left, right = words(before)[-1:], words(after)[:1]
     if not left or not right or left[0][2] != "N" or right[0][2] != "N":
         return False
-    first, second = (sentence[a - offset : b - offset] for a, b, _ in (left[0], right[0]))
-    return len(re.findall(re.escape(first) + r",\s+" + re.escape(second), sentence, re.I)) > 1
+    first, second = (passage[a:b] for a, b, _ in (left[0], right[0]))
+    return len(re.findall(re.escape(first) + r",\s+" + re.escape(second), passage, re.I)) > 1
+
+
+# Pairs of nouns that laws and decisions write together, comma and all, as one phrase: "quyền, lợi ích hợp pháp",
+# "bản án, quyết định của Tòa án". The comma between them joins; it never ends a clause.
+_USUAL_PAIRS = (
+    ("quyền", "lợi ích"), ("quyền", "nghĩa vụ"), ("lợi ích", "quyền"), ("cơ quan", "tổ chức"), ("tổ chức", "cá nhân"),
+    ("cá nhân", "tổ chức"), ("cơ quan", "đơn vị"), ("bản án", "quyết định"), ("an toàn", "vệ sinh"),
+    ("hồ sơ", "tài liệu"), ("thông tin", "tài liệu"), ("văn bằng", "chứng chỉ"), ("người", "pháp nhân"),
+    ("cá nhân", "pháp nhân"), ("cán bộ", "công chức"), ("công chức", "viên chức"), ("tiền", "tài sản"),
+    ("tài sản", "tiền"), ("danh dự", "nhân phẩm"), ("nhân phẩm", "danh dự"), ("tính mạng", "sức khỏe"),
+    ("sức khỏe", "danh dự"), ("thiết bị", "phần mềm"), ("công cụ", "thiết bị"), ("chức năng", "nhiệm vụ"),
+    ("nhiệm vụ", "quyền hạn"), ("chức vụ", "quyền hạn"),
+)
+_USUAL_PAIR = re.compile(
+    "|".join(rf"(?<!\w){re.escape(a)},\s+{re.escape(b)}(?!\w)" for a, b in _USUAL_PAIRS), re.IGNORECASE
+)
+
+
+def _usual_pair(text: str, before: Piece, after: Piece) -> bool:
+    """Whether the comma between two pieces is the comma of a pair of nouns written together ("quyền, lợi ích")."""
+    near = _USUAL_PAIR.finditer(text, max(0, before.end - 20), after.start + 30)
+    return any(m.start() < before.end < m.end() for m in near)
 
 
 def _list_tail(piece: Piece, words, last: bool) -> bool:

@@ -768,6 +768,17 @@ def test_the_plain_offence_keeps_its_own_sanction_and_a_range_is_answered_whole(
 
 
 def test_a_fine_asked_is_not_answered_by_a_lead_in_that_imposes_only_prison():
-    answer = ask("Người được giao quản lý kho lưu trữ mà làm hư hỏng tài liệu lưu trữ thì bị phạt tiền bao nhiêu?", ARCHIVES)
+    question = "Người được giao quản lý kho lưu trữ mà làm hư hỏng tài liệu lưu trữ thì bị phạt tiền bao nhiêu?"
+    answer = ask(question, ARCHIVES)
     assert "Phạm tội thuộc" not in answer.answer
     assert short(answer) == "từ 20.000.000 đồng đến 100.000.000 đồng"
+
+
+def test_a_period_counted_from_an_event_is_quoted_to_the_end_of_the_event():
+    # "quyền, lợi ích hợp pháp" is one phrase: cut at its comma, the event would end on "biết quyền".
+    text = (
+        "Thời hiệu khởi kiện đòi bồi thường thiệt hại do cơ quan quản lý chợ gây ra là 02 năm, kể từ ngày người bị "
+        "thiệt hại biết hoặc phải biết quyền, lợi ích hợp pháp của mình bị xâm phạm bởi quyết định của ban quản lý."
+    )
+    answer = ask("Thời hiệu khởi kiện đòi bồi thường là bao lâu?", text)
+    assert "quyền, lợi ích hợp pháp của mình bị xâm phạm" in answer.answer and short(answer) == "02 năm"

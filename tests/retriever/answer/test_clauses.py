@@ -48,8 +48,27 @@ def test_a_pair_of_nouns_named_together_again_is_one_phrase_not_a_cut():
         "nhiệm bảo quản.",
     ]
     # Named once, the same words after a comma start a clause of their own.
-    once = "Cán bộ tiếp nhận kiểm tra hồ sơ, tài liệu đã chuyển cho cơ quan khác được trả lại cho người nộp."
+    once = "Cán bộ tiếp nhận kiểm tra giấy phép, biên lai đã chuyển cho cơ quan khác được trả lại cho người nộp."
     assert len(clause_pieces(once, 0, len(once))[0]) == 2
+
+
+def test_a_pair_of_nouns_the_passage_names_together_again_is_one_phrase():
+    passage = (
+        "Bộ phận một cửa tiếp nhận hồ sơ, giấy tờ của người nộp. Khi hết hạn giải quyết, người nộp được nhận lại "
+        "hồ sơ, giấy tờ đã nộp tại bộ phận một cửa."
+    )
+    start = passage.index("Khi")
+    pieces, _, _ = clause_pieces(passage, start, len(passage))
+    assert texts(passage, pieces)[-1] == "người nộp được nhận lại hồ sơ, giấy tờ đã nộp tại bộ phận một cửa."
+
+
+def test_a_pair_of_nouns_laws_write_together_is_one_phrase():
+    text = (
+        "Thời hiệu khởi kiện là 02 năm, kể từ ngày người bị thiệt hại biết hoặc phải biết quyền, lợi ích hợp pháp "
+        "của mình bị xâm phạm bởi quyết định của ban quản lý."
+    )
+    pieces, _, _ = clause_pieces(text, 0, len(text))
+    assert texts(text, pieces)[-1].startswith("kể từ ngày người bị thiệt hại biết hoặc phải biết quyền, lợi ích")
 
 
 def test_the_last_items_of_a_list_of_nouns_stay_with_it_however_they_are_tagged():
