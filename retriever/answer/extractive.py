@@ -447,14 +447,14 @@ class ExtractiveAnswerer:
         # "Hồ sơ gồm những giấy tờ nào?": the answer lists the papers without saying "giấy tờ"; what the
         # question asks for is no word the answer must cover.
         category = _terms(q.info.category, q.folded) if q.info.category else set()
-        total = sum(w for t, w in weight.items() if t not in category or df[t]) or 1.0
+        total = math.fsum(w for t, w in weight.items() if t not in category or df[t]) or 1.0
         passage_keys = [q.keys(_scope(h) + " " + h.text) for h in hits]
         # A name every passage mentions ("Thanh Hóa" over articles about Thanh Hóa) tells no passage from another;
         # its words would outweigh what the question asks about it, so ranking leaves them out.
         everywhere = [e for e in q.entities if all(_contains_any(k, e) for k in passage_keys)]
         name_terms = set().union(*(_terms(e[-1], q.folded) for e in everywhere)) if everywhere else set()
         topic = {t: w for t, w in weight.items() if df[t] and t not in name_terms}
-        present = sum(topic.values()) or 1.0
+        present = math.fsum(topic.values()) or 1.0
         entity_share = {e: sum(_contains_any(c.focus.keys, e) for c in candidates) / n for e in q.entities}
         best_similarity = max(_similarity(h) for h in hits)
 
@@ -463,11 +463,11 @@ class ExtractiveAnswerer:
             near = set().union(*(s.terms for s in c.context)) & weight.keys()
             title = c.title_terms & weight.keys()
             # The title speaks for the whole document, so it vouches for a sentence less than its neighbours.
-            c.coverage = (sum(weight[t] for t in own | near) + 0.5 * sum(weight[t] for t in title - own - near)) / total
+            c.coverage = (math.fsum(weight[t] for t in own | near) + 0.5 * math.fsum(weight[t] for t in title - own - near)) / total
             c.kind_match = _kind_match(q, c.focus, hits[c.focus.hit_index].text)
             # Ranking counts only terms some sentence has; context counts half, the answer is in the focus.
             overlap = (
-                sum(topic.get(t, 0.0) for t in own) + 0.5 * sum(topic.get(t, 0.0) for t in (near | title) - own)
+                math.fsum(topic.get(t, 0.0) for t in own) + 0.5 * math.fsum(topic.get(t, 0.0) for t in (near | title) - own)
             ) / present
             score = overlap + KIND_WEIGHT * c.kind_match
             score += FOCUS_BONUS * sum(_contains(c.focus.keys[-1], f) for f in q.focus_keys)
@@ -602,7 +602,7 @@ class ExtractiveAnswerer:
                 continue  # a lead-in imposing a prison term says nothing of a fine asked about
             for item in line_items(text, b):
                 said = _text_terms(text[item[0] : item[1]], q.folded) & lacking
-                cases.append((sum(self._weight_of(q, t) for t in said), (a, b), item))
+                cases.append((math.fsum(self._weight_of(q, t) for t in said), (a, b), item))
         if not cases:
             return None
         cases.sort(key=lambda c: c[0], reverse=True)
@@ -691,7 +691,7 @@ class ExtractiveAnswerer:
         gains = []
         for i in range(len(pieces)):
             inside = set().union(*terms[i + 1 : anchor + 1]) if i < anchor else set()
-            gains.append(sum(self._weight_of(q, t) for t in terms[i] - inside if t in q.boosted or " " in t))
+            gains.append(math.fsum(self._weight_of(q, t) for t in terms[i] - inside if t in q.boosted or " " in t))
         rivals = [f > 0 for f in fits]
         verbless = not verbs[anchor]
         first, last = choose_window(pieces, anchor, gains, rivals, needs, verbless)
@@ -758,7 +758,7 @@ class ExtractiveAnswerer:
         openings = [" ".join(_WORD.findall(text[a:b])[:ITEM_OPENING]) for a, b in items]
         terms = [_text_terms(o, q.folded) & q.terms for o in openings]
         df = Counter(t for ts in terms for t in ts)
-        own = [sum(self._weight_of(q, t) for t in ts if df[t] == 1) for ts in terms]
+        own = [math.fsum(self._weight_of(q, t) for t in ts if df[t] == 1) for ts in terms]
         best = max(range(len(items)), key=lambda i: own[i])
         runner_up = max((w for i, w in enumerate(own) if i != best), default=0.0)
         return items[best] if own[best] > runner_up else None  # a tie names no line
@@ -771,7 +771,7 @@ class ExtractiveAnswerer:
         """How much of the question each piece says; a term every piece has tells none from another."""
         df = Counter(t for ts in terms for t in ts)
         n = len(pieces)
-        return [sum(math.log((n + 1) / (0.5 + df[t])) * self._weight_of(q, t) for t in ts) for ts in terms]
+        return [math.fsum(math.log((n + 1) / (0.5 + df[t])) * self._weight_of(q, t) for t in ts) for ts in terms]
 
     def _compose(self, q: _Question, chosen: list[_Candidate], hits: list[Hit]) -> Answer:
         """Each quoted clause is followed by the [n] of its passage; one citation per passage, highlighting every
