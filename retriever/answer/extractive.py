@@ -662,7 +662,7 @@ class ExtractiveAnswerer:
                 return item, short_span(asked, text, *item)
             return (s.start, items[-1][1]), None
         if kind in SENTENCE_KINDS:
-            return sentence, None
+            return sentence, short_span(asked, text, s.start, s.end)  # none, unless a penalty is asked
         if kind == "ordinal":
             short = short_span(asked, text, s.start, s.end)
             return (short or sentence), short

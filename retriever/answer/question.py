@@ -241,10 +241,25 @@ def question_type(question: str) -> str:
     return asked_type(question) or implied_type(question) or "other"
 
 
+# "Người nào đánh bạc …, thì bị phạt như thế nào?": a question that opens with "Người nào" and asks by another
+# question word later says "whoever", as the penal code's own wording does; the later word asks.
+_WHOEVER = re.compile(r"^\W*(người nào|nguoi nao)(?=\s)")
+
+
+def _whoever_end(view: str) -> int:
+    """Where a leading "Người nào" that means "whoever" ends in the question's view, or 0."""
+    m = _WHOEVER.match(view)
+    if m and _WH_PATTERNS[not has_diacritics(view)].search(view, m.end()):
+        return m.end()
+    return 0
+
+
 def asked_type(question: str) -> str | None:
     """The kind question_type() reads from the question's words, or None when none says it."""
     folded = not has_diacritics(question)
     q = fold(question) if folded else normalize(question).lower()
+    if whoever := _whoever_end(q):
+        q = q[:whoever].rsplit(" ", 1)[0] + q[whoever:]  # "người đánh bạc …": no "nào" to ask by
     if ordinal_item(question):
         return "ordinal"
     for name, pattern in _TYPE_PATTERNS[folded]:
@@ -323,7 +338,7 @@ def analyse(question: str) -> QuestionInfo:
     info = QuestionInfo(text=text, folded=folded, kind=asked or implied_type(text) or "other", ordinal=ordinal_item(text))
     info.implied = asked is None and info.kind != "other"
     view = fold(text) if folded else text.lower()
-    wh = list(_WH_PATTERNS[folded].finditer(view))
+    wh = list(_WH_PATTERNS[folded].finditer(view, _whoever_end(view)))
     if wh:
         info.wh_span = (wh[0].start(), wh[0].end())
     category = re.search(r"\b(?:những|các|nhung|cac)\s+(\w+(?:\s\w+)?)\s+(?:nào|gì|nao|gi)\b", view)

@@ -242,9 +242,47 @@ def short_span(asked: Asked, text: str, start: int, end: int) -> tuple[int, int]
     return span if any(w not in STOP_WORDS and w not in _FILLERS for w in words) else None
 
 
+# "… thì bị phạt như thế nào?", "… bị xử phạt ra sao?": the penalty asked, a phrase and not the whole rule ("bị xử
+# lý" asks for a measure that is seldom a "phạt": "buộc thôi học"). Matched on the folded question, typed either way.
+_ASKS_PENALTY = re.compile(r"(?<!\w)bi (?:xu )?phat(?: (?:tien|tu))?(?: \w+)? (?:nhu the nao|the nao|ra sao)")
+# What the rule does to the offender: "thì bị phạt tù từ 12 năm đến 20 năm, tù chung thân hoặc tử hình", up to the
+# end of the clause, not a penalty its condition names ("sinh viên vi phạm pháp luật bị xử phạt tù"); the kinds of
+# penalty within it, each up to the next.
+_PENALTY = re.compile(r"(?:(?<!\w)thì|(?<!\w)sẽ|,)\s+(?:có thể\s+)?bị\s+(?=(?:xử\s+)?phạt(?!\w))", re.IGNORECASE)
+_PENALTY_KINDS = ("phạt tiền", "phạt tù", "phạt cải tạo không giam giữ", "phạt cảnh cáo")
+
+
+def _penalty(asked: Asked, text: str, start: int, end: int) -> tuple[int, int] | None:
+    """For "… thì bị phạt như thế nào?": the penalty the clause imposes, from "phạt" to the clause's end; of one
+    kind when the question names it ("bị phạt tiền như thế nào?" → "từ 50.000.000 đồng đến 100.000.000 đồng")."""
+    m = _PENALTY.search(text, start, end)
+    if m is None:
+        return None
+    a = m.end()
+    stop = re.search(r"[.;:](?!\d)|\n", text[a:end])
+    b = a + stop.start() if stop else end
+    for kind in _PENALTY_KINDS:
+        if not asked.said(kind):
+            continue
+        at = text.lower().find(kind, a, b)
+        if at < 0:
+            return None  # a fine is asked; this clause imposes none
+        a = at + len(kind)
+        following = re.search(r",\s|\s+hoặc\s", text[a:b])
+        b = a + following.start() if following else b
+        break
+    while b > a and text[b - 1] in " ,":
+        b -= 1
+    while a < b and text[a] == " ":
+        a += 1
+    return (a, b) if b > a else None
+
+
 def _short_span(asked: Asked, text: str, start: int, end: int) -> tuple[int, int] | None:
     info = asked.info
     kind = info.kind
+    if kind == "manner" and _ASKS_PENALTY.search(asked.folded_text):
+        return _penalty(asked, text, start, end)
     if kind in ("reason", "manner"):
         return None
     if kind == "ordinal":

@@ -782,3 +782,25 @@ def test_a_period_counted_from_an_event_is_quoted_to_the_end_of_the_event():
     )
     answer = ask("Thời hiệu khởi kiện đòi bồi thường là bao lâu?", text)
     assert "quyền, lợi ích hợp pháp của mình bị xâm phạm" in answer.answer and short(answer) == "02 năm"
+
+
+@pytest.mark.parametrize(
+    "question, expected",
+    [
+        (
+            "Người nào làm hư hỏng tài liệu lưu trữ của Nhà nước thì bị phạt như thế nào?",
+            "phạt tiền từ 20.000.000 đồng đến 100.000.000 đồng hoặc phạt tù từ 06 tháng đến 03 năm",
+        ),
+        # The kind of penalty named: what the rule sets for it, without the words the question already says.
+        ("Người làm hư hỏng tài liệu lưu trữ của Nhà nước bị phạt tiền như thế nào?", "từ 20.000.000 đồng đến 100.000.000 đồng"),
+        ("Người làm hư hỏng tài liệu lưu trữ của Nhà nước bị phạt tù ra sao?", "từ 06 tháng đến 03 năm"),
+    ],
+)
+def test_a_penalty_asked_how_is_answered_by_the_penalty_the_rule_imposes(question, expected):
+    answer = ask(question, ARCHIVES)
+    assert answer.answer.startswith("Người nào làm hư hỏng tài liệu lưu trữ của Nhà nước")
+    assert short(answer) == expected
+
+
+def test_a_way_asked_that_is_no_penalty_still_has_no_short_answer():
+    assert short(ask("Tài liệu lưu trữ của Nhà nước bị làm hư hỏng thì được xử lý như thế nào?", ARCHIVES)) is None

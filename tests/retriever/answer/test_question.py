@@ -38,6 +38,10 @@ from retriever.answer.question import (
         ("Điểm rèn luyện có được tính vào điểm trung bình không?", "yesno"),
         ("Xin hoãn thi có điều kiện gì không?", "what"),  # "gì … không" asks for the condition, not yes or no
         ("Quy định về học phí", "other"),
+        # "Người nào" opening a rule's wording means "whoever"; the question word after it asks.
+        ("Người nào đánh bạc trái phép, thì bị phạt như thế nào?", "manner"),
+        ("Nguoi nao danh bac trai phep thi bi phat bao nhieu tien?", "money"),
+        ("Người nào chịu trách nhiệm cấp giấy phép?", "who"),
         ("ty le ho ngheo la bao nhieu", "percent"),  # typed without diacritics
         ("cau duoc khanh thanh khi nao", "date"),
         ("Tỷ lệ hộ nghèo chiếm bao phần trăm dân số?", "percent"),  # "bao" for "bao nhiêu"
