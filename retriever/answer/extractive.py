@@ -54,7 +54,15 @@ from retriever.answer.question import (
     without_scope,
     without_term_opener,
 )
-from retriever.answer.spans import Asked, defined_entry, short_span, starts_condition, typed_spans
+from retriever.answer.spans import (
+    Asked,
+    asks_group,
+    defined_entry,
+    group_span,
+    short_span,
+    starts_condition,
+    typed_spans,
+)
 from retriever.embed.base import Embedder
 from retriever.text.defined import acronyms, defined_abbreviations, expand_defined
 from retriever.text.diacritics import restore_diacritics
@@ -748,6 +756,10 @@ class ExtractiveAnswerer:
             window = sentence  # too short to be worth cutting
         elif not text[window[1] : s.end].strip(" .…"):
             window = (window[0], s.end)  # a clause that ends the sentence is quoted with its full stop
+        if not typed and asks_group(asked):
+            # "… áp dụng với đối tượng nào?": the group may open the sentence ("Đối với những sinh viên …, thì
+            # không áp dụng …"), away from the clause that says the question's words.
+            short = group_span(asked, text, *window) or short
         return window, short
 
     def _named_item(self, q: _Question, text: str, items: list[tuple[int, int]]) -> tuple[int, int] | None:

@@ -24,6 +24,7 @@ from retriever.answer.question import (
 from retriever.text.normalize import fold
 from retriever.text.numbers import QUALIFIERS, date_spans, figures
 from retriever.text.places import find_places
+from retriever.text.sentences import tagged_spans
 
 _TOKEN = re.compile(r"\w+(?:[.,/%&-]\w+)*%?")
 _COMPARED = re.compile(r"(?:so với|cùng kỳ|so cùng kỳ)(?: cùng kỳ)?(?: năm)?\s*$", re.IGNORECASE)
@@ -278,9 +279,44 @@ def _penalty(asked: Asked, text: str, start: int, end: int) -> tuple[int, int] |
     return (a, b) if b > a else None
 
 
+# "… được áp dụng cho đối tượng nào?", "Đối tượng nào được làm đơn …?": a group of people, named by its head noun and
+# what sets it apart ("sinh viên có hoàn cảnh đặc biệt khó khăn"); citizens ask so about every benefit and duty.
+# "Ai …?" is not: its answer is a body or a person more often than a group ("cố vấn học tập", "Hiệu trưởng").
+_ASKS_GROUP = re.compile(r"(?<!\w)doi tuong (?:nao|gi)(?!\w)")  # on the folded question
+_GROUP = re.compile(
+    r"(?<!\w)(?:sinh viên|học viên|học sinh|thí sinh|nghiên cứu sinh|người lao động|người sử dụng lao động|người học"
+    r"|người nộp thuế|người dân|người|cán bộ|công chức|viên chức|công dân|cá nhân|tổ chức|doanh nghiệp|hộ gia đình"
+    r"|hộ|trẻ em)(?!\w)",
+    re.IGNORECASE,
+)
+# Where the group's name ends: punctuation, or the rule's own predicate, condition or scope after it. A verb inside
+# the name stays ("sinh viên còn phải học ít hơn 14 tín chỉ", "sinh viên có hoàn cảnh …").
+_GROUP_END = re.compile(r"[,;:.()]|\s(?:thì|theo|để|nếu|khi|trong|sẽ|được|(?<!còn )phải)(?!\w)", re.IGNORECASE)
+
+
+def asks_group(asked: Asked) -> bool:
+    return asked.info.kind == "what" and bool(_ASKS_GROUP.search(asked.folded_text))
+
+
+def group_span(asked: Asked, text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The first group of people text[start:end] names as a noun that the question does not already name, with
+    what sets it apart ("sinh viên khóa tuyển mới"), or None."""
+    nouns = {a for a, _, tag in tagged_spans(text[start:end]) if tag.startswith("N")}
+    for m in _GROUP.finditer(text, start, end):
+        if m.start() - start not in nouns:
+            continue  # "Trường tổ chức đào tạo …": a verb, no group
+        stop = _GROUP_END.search(text, m.end(), end)
+        b = stop.start() if stop else end
+        if re.search(r"\w", text[m.end() : b]) and not asked.said(text[m.start() : b]):
+            return m.start(), b
+    return None
+
+
 def _short_span(asked: Asked, text: str, start: int, end: int) -> tuple[int, int] | None:
     info = asked.info
     kind = info.kind
+    if asks_group(asked) and (group := group_span(asked, text, start, end)):
+        return group
     if kind == "manner" and _ASKS_PENALTY.search(asked.folded_text):
         return _penalty(asked, text, start, end)
     if kind in ("reason", "manner"):

@@ -804,3 +804,24 @@ def test_a_penalty_asked_how_is_answered_by_the_penalty_the_rule_imposes(questio
 
 def test_a_way_asked_that_is_no_penalty_still_has_no_short_answer():
     assert short(ask("Tài liệu lưu trữ của Nhà nước bị làm hư hỏng thì được xử lý như thế nào?", ARCHIVES)) is None
+
+
+@pytest.mark.parametrize(
+    "question, text, group",
+    [
+        (
+            "Chính sách hỗ trợ tiền điện được áp dụng cho đối tượng nào?",
+            "Ủy ban nhân dân huyện tổ chức thực hiện chính sách hỗ trợ tiền điện cho hộ nghèo có đăng ký thường trú tại "
+            "địa phương.",
+            "hộ nghèo có đăng ký thường trú tại địa phương",  # "tổ chức" is the committee's verb here, no group
+        ),
+        (
+            "Đối tượng nào được miễn lệ phí cấp đổi giấy tờ?",
+            "Đối với người có công với cách mạng, thân nhân liệt sĩ, việc cấp đổi giấy tờ được miễn lệ phí theo quy "
+            "định hiện hành của tỉnh.",
+            "người có công với cách mạng",  # the group opens the sentence, away from the words asked about
+        ),
+    ],
+)
+def test_a_group_of_people_asked_for_is_named_with_what_sets_it_apart(question, text, group):
+    assert short(ask(question, text)) == group
