@@ -578,7 +578,9 @@ def _aligned(asked: Asked, text: str, start: int, end: int) -> tuple[int, int] |
                 break
     answer_start = answer_start[0] if answer_start else None
     if answer_start is None:
-        return _before_right_context(asked, text, start, end, clause, after)
+        return _before_right_context(asked, text, start, end, clause, after) or _past_the_question(
+            asked, text, clause, preceding, fillers
+        )
     while answer_start < len(clause) and clause[answer_start][2] in fillers:
         answer_start += 1
     # The answer is not the question said again: "học kỳ" first places "hè sẽ được tính chung vào kết quả học
@@ -614,6 +616,30 @@ def _after_left_context(
         at = _find(keys, tail)
         if at is not None:
             return at + n, n
+    return None
+
+
+def _past_the_question(asked, text, clause, preceding: list[str], fillers: set[str]) -> tuple[int, int] | None:
+    """"Phương thức đào tạo mà trường sử dụng là gì?" in "Phương thức đào tạo của Trường theo học chế tín chỉ, …":
+    the words before the question word are not said in one run, but a run of two or more of them places the
+    subject; past it and past every word the question also says ("của Trường theo"), the clause says something new,
+    and that is the answer, to the end of the clause."""
+    keys = [t for _, _, t in clause]
+    said = set(preceding) | fillers | STOP_WORDS
+    for n in range(len(preceding), 1, -1):
+        for i in range(len(preceding) - n + 1):
+            run = preceding[i : i + n]
+            if all(t in STOP_WORDS or t in fillers for t in run):
+                continue
+            at = _find(keys, run)
+            if at is None:
+                continue
+            first = at + n
+            while first < len(keys) and keys[first] in said:
+                first += 1
+            if first >= len(keys):
+                return None
+            return _clipped(asked.info.kind, text, clause[first][0], clause[-1][1])
     return None
 
 

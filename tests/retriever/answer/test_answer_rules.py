@@ -825,3 +825,14 @@ def test_a_way_asked_that_is_no_penalty_still_has_no_short_answer():
 )
 def test_a_group_of_people_asked_for_is_named_with_what_sets_it_apart(question, text, group):
     assert short(ask(question, text)) == group
+
+
+def test_past_the_words_the_question_says_the_clause_says_the_answer():
+    # "mà xã áp dụng" is not in the sentence; "Hình thức tiếp nhận hồ sơ" places the subject, "của xã theo" is said
+    # by the question or joins, and what is new after it answers.
+    answer = ask(
+        "Hình thức tiếp nhận hồ sơ mà xã áp dụng là gì?",
+        "Hình thức tiếp nhận hồ sơ của xã theo cơ chế một cửa liên thông, giúp người dân giảm thời gian đi lại và chi "
+        "phí.",
+    )
+    assert short(answer) == "cơ chế một cửa liên thông"
