@@ -525,29 +525,44 @@ def _ordinal_item(asked: Asked, text: str, start: int, end: int) -> tuple[int, i
     return None
 
 
+# What a rule says of its subject, in the words before the predicate the question repeats: "được công nhận", "bị
+# cảnh báo học vụ", "phải nộp lệ phí".
+_MODAL = re.compile(r"(?<!\w)(?:được|bị|phải|cần|có thể)\s+$", re.IGNORECASE)
+
+
 def _predicate(asked: Asked, text: str, start: int, end: int) -> tuple[int, int] | None:
-    """For "… có được tính trong ĐTBHK không?": the longest run of the question's words in the clause with the
-    negation before it ("không được tính"); None when the clause does not deny it (the sentence answers)."""
+    """For "… có được tính trong ĐTBHK không?": the run of the question's words in the clause with the negation
+    before it ("không được tính"), else with the modal before it that says yes ("được công nhận", "bị cảnh báo học
+    vụ"); its first words, not everything the question repeats. None when neither stands before it (the sentence
+    answers)."""
     question = _tokens(asked.info.text, 0, len(asked.info.text), asked.info.folded)
     words = [t for _, _, t in question]
     clause = _tokens(text, start, end, asked.info.folded)
-    best = None
+    runs = []
     for i in range(len(clause)):
         for j in range(len(words)):
             n = 0
             while i + n < len(clause) and j + n < len(words) and clause[i + n][2] == words[j + n]:
                 n += 1
-            if n and (best is None or n > best[1]) and any(words[j + k] not in STOP_WORDS for k in range(n)):
-                best = (i, n)
-    if best is None:
-        return None
-    i, n = best
-    # The denied predicate is its first words ("không được tính"), not everything the question repeats.
-    a, b = clause[i][0], clause[i + min(n, 2) - 1][1]
-    negation = _NEGATION.search(text[max(start, a - 16) : a])
-    if negation:
-        return a - (len(text[max(start, a - 16) : a]) - negation.start()), b
+            if n and any(words[j + k] not in STOP_WORDS for k in range(n)):
+                runs.append((n, -i, i, j))
+    # The longest run first; a shorter one may be the predicate ("bị cảnh báo học vụ" before the cases it lists).
+    for n, _, i, j in sorted(runs, reverse=True):
+        a = clause[i][0]
+        before = text[max(start, a - 16) : a]
+        negation = _NEGATION.search(before)
+        if negation and not (j and words[j - 1] in ("không", "chưa", "khong", "chua")):
+            # A negation the question says too ("không hoàn thành …") is its condition, not a denial.
+            return a - (len(before) - negation.start()), _word_end(text, start, end, clause[i + min(n, 2) - 1][1])
     return None
+
+
+def _word_end(text: str, start: int, end: int, b: int) -> int:
+    """b moved to the end of the word it falls in: "không bị hạn chế", not "không bị hạn"."""
+    for x, y, _ in tagged_spans(text[start:end]):
+        if start + x < b < start + y:
+            return start + y
+    return b
 
 
 def _aligned(asked: Asked, text: str, start: int, end: int) -> tuple[int, int] | None:

@@ -836,3 +836,22 @@ def test_past_the_words_the_question_says_the_clause_says_the_answer():
         "phí.",
     )
     assert short(answer) == "cơ chế một cửa liên thông"
+
+
+@pytest.mark.parametrize(
+    "question, text, expected",
+    [
+        (  # the denied predicate is not the longest run of the question's words
+            "Hộ kinh doanh nộp tờ khai trễ hạn có được miễn tiền phạt không?",
+            "Hộ kinh doanh nộp tờ khai trễ hạn không được miễn tiền phạt, trừ trường hợp bị thiên tai hoặc hỏa hoạn.",
+            "không được miễn",
+        ),
+        (  # "không nộp" is the question's own condition: the sentence says nothing denied
+            "Hộ kinh doanh không nộp tờ khai đúng hạn thì có bị nhắc nhở không?",
+            "Hộ kinh doanh bị nhắc nhở bằng văn bản nếu chưa nộp tờ khai đúng hạn lần đầu trong năm.",
+            None,
+        ),
+    ],
+)
+def test_a_yes_or_no_question_is_answered_by_the_denial_the_rule_states(question, text, expected):
+    assert short(ask(question, text)) == expected
