@@ -602,21 +602,33 @@ class ExtractiveAnswerer:
         text = hits[i].text
         lacking = q.terms - best.focus.terms
         asked = q.asked()
+        typed = q.kind in _TYPED_KINDS
+        # "… với số lượng bao nhiêu thì bị phạt tù đến 07 năm?": the question states the sanction and asks for the
+        # case; the lead-in that imposes it says every figure of the sanction the question says ("làm chết 03
+        # người …, thì bị phạt tù bao lâu?" states a case, not a sanction).
+        sanction = (_SANCTION_FOLDED if q.folded else _SANCTION).search(fold(q.info.text) if q.folded else q.info.text)
+        said = q.info.text[sanction.start() :] if sanction else ""
+        stated = [n for n in _NUMBER.findall(said) if not _YEAR.fullmatch(n)]
         cases = []
         for lead_in in re.finditer(r"[^\n]+:[ \t]*(?=\n)", text):
             a, b = lead_in.start(), lead_in.start() + len(lead_in.group(0).rstrip())
+            if not _IMPOSES.search(text, a, b):
+                continue
+            named = bool(stated) and all(re.search(rf"(?<![\d.,]){re.escape(n)}(?![\d])", text[a:b]) for n in stated)
             fits = [fit for _, _, fit in typed_spans(asked, text, a, b)]
-            if not _IMPOSES.search(text, a, b) or (q.kind in _TYPED_KINDS and max(fits, default=0) < 1):
+            if not named and typed and max(fits, default=0) < 1:
                 continue  # a lead-in imposing a prison term says nothing of a fine asked about
             for item in line_items(text, b):
+                if named and typed and not typed_spans(asked, text, *item):
+                    continue  # the case asked for holds a figure of the kind asked ("3.000 cây trở lên")
                 said = _text_terms(text[item[0] : item[1]], q.folded) & lacking
-                cases.append((math.fsum(self._weight_of(q, t) for t in said), (a, b), item))
+                cases.append((named, math.fsum(self._weight_of(q, t) for t in said), (a, b), item))
         if not cases:
             return None
-        cases.sort(key=lambda c: c[0], reverse=True)
-        gain, lead_span, item = cases[0]
-        if gain <= 0 or (len(cases) > 1 and cases[1][0] == gain):
-            return None  # no line, or no one line, says what the question adds
+        cases.sort(key=lambda c: c[:2], reverse=True)
+        named, gain, lead_span, item = cases[0]
+        if not (named or gain > 0) or (len(cases) > 1 and cases[1][:2] == (named, gain)):
+            return None  # no line, or no one line, says what the question adds or asks for
         places = find_places(text)
         title_key = q.key(hits[i].title)
         own = line_words(text, *lead_span)
@@ -624,6 +636,7 @@ class ExtractiveAnswerer:
             _Candidate(_sentence(q, i, text, x, y, places, title_key), [], best.title_keys, best.title_terms, whole=True)
             for x, y in (own, item)
         )
+        lead.referred = named  # the sanction the question states is no answer to it: the case is
         return [lead, line]
 
     def _compared(self, q: _Question, candidates: list[_Candidate], t: Thresholds) -> list[_Candidate]:

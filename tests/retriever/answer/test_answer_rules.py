@@ -855,3 +855,18 @@ def test_past_the_words_the_question_says_the_clause_says_the_answer():
 )
 def test_a_yes_or_no_question_is_answered_by_the_denial_the_rule_states(question, text, expected):
     assert short(ask(question, text)) == expected
+
+
+POPPY = (
+    "Điều 247. Tội trồng cây thuốc phiện\n\n1. Người nào trồng cây thuốc phiện thuộc một trong các trường hợp sau đây, "
+    "thì bị phạt tù từ 06 tháng đến 03 năm:\n\na) Đã được giáo dục 02 lần và đã được tạo điều kiện ổn định cuộc "
+    "sống;\n\nb) Trồng từ 500 cây đến dưới 3.000 cây.\n\n2. Phạm tội thuộc một trong các trường hợp sau đây, thì bị "
+    "phạt tù từ 03 năm đến 07 năm:\n\na) Có tổ chức;\n\nb) Trồng từ 3.000 cây trở lên;\n\nc) Tái phạm nguy hiểm."
+)
+
+
+def test_a_sanction_the_question_states_points_to_the_case_it_asks_for():
+    answer = ask("Trồng cây thuốc phiện với số lượng bao nhiêu thì có thể bị phạt tù đến 07 năm?", POPPY)
+    assert answer.answer.startswith("Phạm tội thuộc một trong các trường hợp sau đây, thì bị phạt tù từ 03 năm đến 07")
+    assert "Trồng từ 3.000 cây trở lên" in answer.answer
+    assert "3.000" in short(answer) and "năm" not in short(answer)  # the case, not the sanction the question says
