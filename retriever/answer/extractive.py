@@ -471,11 +471,14 @@ class ExtractiveAnswerer:
             near = set().union(*(s.terms for s in c.context)) & weight.keys()
             title = c.title_terms & weight.keys()
             # The title speaks for the whole document, so it vouches for a sentence less than its neighbours.
-            c.coverage = (math.fsum(weight[t] for t in own | near) + 0.5 * math.fsum(weight[t] for t in title - own - near)) / total
+            c.coverage = (
+                math.fsum(weight[t] for t in own | near) + 0.5 * math.fsum(weight[t] for t in title - own - near)
+            ) / total
             c.kind_match = _kind_match(q, c.focus, hits[c.focus.hit_index].text)
             # Ranking counts only terms some sentence has; context counts half, the answer is in the focus.
             overlap = (
-                math.fsum(topic.get(t, 0.0) for t in own) + 0.5 * math.fsum(topic.get(t, 0.0) for t in (near | title) - own)
+                math.fsum(topic.get(t, 0.0) for t in own)
+                + 0.5 * math.fsum(topic.get(t, 0.0) for t in (near | title) - own)
             ) / present
             score = overlap + KIND_WEIGHT * c.kind_match
             score += FOCUS_BONUS * sum(_contains(c.focus.keys[-1], f) for f in q.focus_keys)
@@ -596,7 +599,7 @@ class ExtractiveAnswerer:
         hợp sau đây, thì bị phạt tù từ 07 năm đến 15 năm:" above "a) Là chỉ huy hoặc sĩ quan;"). Penal codes and
         sanction decrees are written so. That lead-in and the line that says most of what the best sentence
         lacks, if one line alone does."""
-        if not _asks_sanction(q):
+        if not _sanction_asked(q):
             return None
         i = best.focus.hit_index
         text = hits[i].text
@@ -606,9 +609,9 @@ class ExtractiveAnswerer:
         # "… với số lượng bao nhiêu thì bị phạt tù đến 07 năm?": the question states the sanction and asks for the
         # case; the lead-in that imposes it says every figure of the sanction the question says ("làm chết 03
         # người …, thì bị phạt tù bao lâu?" states a case, not a sanction).
-        sanction = (_SANCTION_FOLDED if q.folded else _SANCTION).search(fold(q.info.text) if q.folded else q.info.text)
-        said = q.info.text[sanction.start() :] if sanction else ""
-        stated = [n for n in _NUMBER.findall(said) if not _YEAR.fullmatch(n)]
+        sanction = _sanction_asked(q)
+        sanction_words = q.info.text[sanction.start() :] if sanction else ""
+        stated = [n for n in _NUMBER.findall(sanction_words) if not _YEAR.fullmatch(n)]
         cases = []
         for lead_in in re.finditer(r"[^\n]+:[ \t]*(?=\n)", text):
             a, b = lead_in.start(), lead_in.start() + len(lead_in.group(0).rstrip())
@@ -633,7 +636,9 @@ class ExtractiveAnswerer:
         title_key = q.key(hits[i].title)
         own = line_words(text, *lead_span)
         lead, line = (
-            _Candidate(_sentence(q, i, text, x, y, places, title_key), [], best.title_keys, best.title_terms, whole=True)
+            _Candidate(
+                _sentence(q, i, text, x, y, places, title_key), [], best.title_keys, best.title_terms, whole=True
+            )
             for x, y in (own, item)
         )
         lead.referred = named  # the sanction the question states is no answer to it: the case is
@@ -904,8 +909,9 @@ _SANCTION_FOLDED = re.compile(fold(_SANCTION.pattern), re.IGNORECASE)
 _IMPOSES = re.compile(r"(?<!\w)(?:bị|phải)\s+(?:phạt|xử phạt|xử lý|bồi thường|truy cứu|kỷ luật)(?!\w)", re.IGNORECASE)
 
 
-def _asks_sanction(q: _Question) -> bool:
-    return bool((_SANCTION_FOLDED if q.folded else _SANCTION).search(fold(q.info.text) if q.folded else q.info.text))
+def _sanction_asked(q: _Question) -> re.Match | None:
+    """Where the question speaks of a sanction ("… thì bị phạt …"), if it does."""
+    return (_SANCTION_FOLDED if q.folded else _SANCTION).search(fold(q.info.text) if q.folded else q.info.text)
 
 
 def _lead_in_answer(q: _Question, best: _Candidate, candidates: list[_Candidate], text: str) -> _Candidate | None:
@@ -917,7 +923,7 @@ def _lead_in_answer(q: _Question, best: _Candidate, candidates: list[_Candidate]
     span = lead_in_of(text, best.focus.start)
     if span is None:
         return None
-    sanction = _asks_sanction(q) and not _SANCTION.search(best.focus.text) and _IMPOSES.search(text[span[0] : span[1]])
+    sanction = _sanction_asked(q) and not _SANCTION.search(best.focus.text) and _IMPOSES.search(text[span[0] : span[1]])
     asked = q.asked()
     body = q.kind in ("who", "person") and not typed_spans(asked, text, best.focus.start, best.focus.end)
     if not sanction and not (body and typed_spans(asked, text, *span)):
