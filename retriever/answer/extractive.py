@@ -56,6 +56,7 @@ from retriever.answer.question import (
 )
 from retriever.answer.spans import (
     Asked,
+    asks_consequence,
     asks_group,
     defined_entry,
     group_span,
@@ -774,8 +775,9 @@ class ExtractiveAnswerer:
             window = sentence  # too short to be worth cutting
         elif not text[window[1] : s.end].strip(" .…"):
             window = (window[0], s.end)  # a clause that ends the sentence is quoted with its full stop
-        if kind == "yesno" and short is None:
-            short = short_span(asked, text, *window)  # what the quote says of the predicate, wherever it stands
+        if (kind == "yesno" or asks_consequence(asked)) and short is None:
+            # What the quote says of the predicate, or what follows from the condition, wherever it stands.
+            short = short_span(asked, text, *window)
         if not typed and asks_group(asked):
             # "… áp dụng với đối tượng nào?": the group may open the sentence ("Đối với những sinh viên …, thì
             # không áp dụng …"), away from the clause that says the question's words.

@@ -279,6 +279,49 @@ def _penalty(asked: Asked, text: str, start: int, end: int) -> tuple[int, int] |
     return (a, b) if b > a else None
 
 
+# "Nếu … thì sao?", "… thì bị xử lý thế nào?", "… dẫn đến hậu quả gì?": what a rule does once its condition holds
+# (citizens ask so of every duty: "Nếu nộp hồ sơ trễ thì sao?"). Not "thì nên xử lý thế nào" (what to do), not a
+# "hậu quả" that is part of the condition ("gây hậu quả nghiêm trọng"). Matched on the folded question.
+_ASKS_CONSEQUENCE = re.compile(
+    r"(?<!\w)thi (?:se )?(?:sao|ra sao|the nao|nhu the nao)\W*$|(?<!\w)(?:thi|se|bi) (?:bi )?xu ly"
+    r" (?:nhu the nao|the nao|ra sao)|(?<!\w)hau qua (?:gi|nhu the nao|the nao|ra sao)(?!\w)"
+)
+# The rule, written either way: "Nếu <condition> thì <consequence>" or "<subject> <consequence> nếu <condition>"; the
+# consequence opens with what befalls the subject ("bị buộc thôi học", "phải có giấy ủy quyền").
+_THEN = re.compile(r"(?<!\w)thì\s+", re.IGNORECASE)
+_IF = re.compile(r"\s(?:nếu|khi|trong trường hợp)\s", re.IGNORECASE)
+_BEFALLS = re.compile(r"(?<!\w)(?:sẽ\s+)?(?:không\s+)?(?:bị|được|phải|có thể|cần)(?!\w)", re.IGNORECASE)
+
+
+def asks_consequence(asked: Asked) -> bool:
+    return bool(_ASKS_CONSEQUENCE.search(asked.folded_text))
+
+
+def _consequence(asked: Asked, text: str, start: int, end: int) -> tuple[int, int] | None:
+    """For "Nếu … thì sao?": what the rule says follows when the condition the question sets holds ("bị buộc thôi
+    học", "học phần đó sẽ được điểm …"); None unless the rule's condition says some of the question's words."""
+    wanted = {t for _, _, t in _tokens(asked.info.text, 0, len(asked.info.text), asked.info.folded)} - STOP_WORDS
+
+    def says_condition(a: int, b: int) -> bool:
+        return bool(wanted & {t for _, _, t in _tokens(text, a, b, asked.info.folded)})
+
+    stop = re.search(r"[.;](?:\s|$)", text[start:end])
+    first_end = start + stop.start() if stop else end  # the rule's own clause; its condition may list cases past it
+    then = _THEN.search(text, start, first_end)
+    if then and says_condition(start, then.start()):
+        a, b = then.end(), first_end
+    elif (cond := _IF.search(text, start, first_end)) and says_condition(cond.end(), end):
+        befalls = _BEFALLS.search(text, start, cond.start())
+        if befalls is None:
+            return None
+        a, b = befalls.start(), cond.start()
+    else:
+        return None
+    while b > a and text[b - 1] in " ,:":
+        b -= 1
+    return (a, b) if b > a else None
+
+
 # "… được áp dụng cho đối tượng nào?", "Đối tượng nào được làm đơn …?": a group of people, named by its head noun and
 # what sets it apart ("sinh viên có hoàn cảnh đặc biệt khó khăn"); citizens ask so about every benefit and duty.
 # "Ai …?" is not: its answer is a body or a person more often than a group ("cố vấn học tập", "Hiệu trưởng").
@@ -319,6 +362,8 @@ def _short_span(asked: Asked, text: str, start: int, end: int) -> tuple[int, int
         return group
     if kind == "manner" and _ASKS_PENALTY.search(asked.folded_text):
         return _penalty(asked, text, start, end)
+    if asks_consequence(asked):
+        return _consequence(asked, text, start, end)
     if kind in ("reason", "manner"):
         return None
     if kind == "ordinal":

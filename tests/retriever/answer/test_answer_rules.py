@@ -870,3 +870,44 @@ def test_a_sanction_the_question_states_points_to_the_case_it_asks_for():
     assert answer.answer.startswith("Phạm tội thuộc một trong các trường hợp sau đây, thì bị phạt tù từ 03 năm đến 07")
     assert "Trồng từ 3.000 cây trở lên" in answer.answer
     assert "3.000" in short(answer) and "năm" not in short(answer)  # the case, not the sanction the question says
+
+
+@pytest.mark.parametrize(
+    "question, text, expected",
+    [
+        # The consequence written before the rule's condition: what befalls the subject, not who it is.
+        ("Nếu hộ kinh doanh nộp tờ khai thuế trễ hạn thì sao?",
+         "Hộ kinh doanh bị phạt cảnh cáo nếu nộp tờ khai thuế trễ hạn từ 01 ngày đến 05 ngày và có tình tiết giảm nhẹ.",
+         "bị phạt cảnh cáo"),
+        # Written after it, past "thì".
+        ("Nếu người dân không đến nhận kết quả đúng hẹn thì sao?",
+         "Trường hợp hồ sơ đã có kết quả, nếu người dân không đến nhận kết quả đúng hẹn thì bộ phận một cửa lưu giữ "
+         "hồ sơ và thông báo lại qua tin nhắn.",
+         "bộ phận một cửa lưu giữ hồ sơ và thông báo lại qua tin nhắn"),
+        # "xử lý thế nào", the case asked one of those the rule lists past its first ";".
+        ("Học viên tự ý nghỉ học quá 20% số tiết thì sẽ bị xử lý như thế nào?",
+         "Học viên bị đình chỉ học tập một học kỳ nếu vi phạm một trong những trường hợp sau đây: gian lận trong "
+         "thi cử lần thứ hai; tự ý nghỉ học quá 20% số tiết của học phần; không đóng học phí quá 60 ngày.",
+         "bị đình chỉ học tập một học kỳ"),
+        ("neu to chuc khong bao cao dinh ky thi sao?",
+         "Tổ chức phải nộp phạt bổ sung theo quy định khi không báo cáo định kỳ cho Sở Tài chính.",
+         "phải nộp phạt bổ sung theo quy định"),
+    ],
+)
+def test_what_follows_from_a_condition_is_the_consequence_the_rule_states(question, text, expected):
+    assert short(ask(question, text)) == expected
+
+
+@pytest.mark.parametrize(
+    "question, text",
+    [
+        # What to do is asked, not what follows.
+        ("Khi xảy ra sự cố mất điện thì nên xử lý như thế nào?",
+         "Đơn vị vận hành phải báo cáo ngay cho Sở Công Thương khi xảy ra sự cố mất điện."),
+        # The rule's condition is not the one asked.
+        ("Nếu nộp hồ sơ trễ thì sao?",
+         "Sinh viên bị cảnh báo học vụ nếu có điểm trung bình học kỳ dưới 3,0 trong hai học kỳ liên tiếp."),
+    ],
+)
+def test_a_consequence_is_only_given_for_the_condition_asked(question, text):
+    assert short(ask(question, text)) is None
