@@ -48,7 +48,9 @@ _FILLERS_FOLDED = {fold(w) for w in _FILLERS}
 # Words that cannot end an answer: they join it to what follows ("ĐTBCTL được" of "ĐTBCTL được dùng để xét").
 _JOINING = {"là", "được", "thì", "sẽ", "vào", "tại", "ở", "cho", "của", "các", "những", "bởi", "do", "với", "và", "hoặc"}
 # Where the answer to "ai"/"ở đâu" ends: a purpose, a condition or a scope follows.
-_NAME_END = re.compile(r"\s(?:để|nhằm|khi|nếu|theo|trên địa bàn|trong|sau khi|trước khi|với)\s", re.IGNORECASE)
+_NAME_END = re.compile(
+    r"\s(?:để|nhằm|khi|nếu|theo|trên địa bàn|trong|sau|trước|chậm nhất|kể từ|với)\s", re.IGNORECASE
+)
 _BODY_HEADS = (
     "Bộ", "Sở", "Ủy ban", "UBND", "HĐND", "Hội đồng", "Phòng", "P.", "Ban", "Cục", "Vụ", "Tổng cục", "Trường",
     "Khoa", "Chính phủ", "Quốc hội", "Thủ tướng", "Tòa án", "Viện", "Công an", "Hiệu trưởng", "Hiệu phó",
@@ -86,8 +88,11 @@ _BODY = re.compile(
         re.escape(h) + (rf"(?!\s+(?:{_NOT_BODY_AFTER[h]})(?!\w))" if h in _NOT_BODY_AFTER else "") for h in _BODY_HEADS
     )
     + r")(?:\s+(?:và|&)?\s*[A-ZĐ][\w&.-]*)*"
-    r"|(?<!\w)(?:P\.\s*)?(?![IVXLCDM]+(?!\w))[A-ZĐ]{2,}(?:&[A-ZĐ]+)?(?!\w)"  # "quý II" names no body
+    r"|(?<!\w)(?:P\.\s*)?(?![IVXLCDM]+(?!\w))[A-ZĐ]{2,}(?:[&-][A-ZĐ]+)*(?!\w)"  # "quý II" names no body
 )
+# A head whose office or unit runs on in lower case: "Trưởng khoa/Trưởng bộ môn quản lý ngành …", "Khoa/bộ môn …",
+# "Hiệu trưởng trường tiếp nhận"; not a verb after it ("Hiệu trưởng ký", "Tòa án chỉ định").
+_RUNS_ON = re.compile(r"/|\s+(?:khoa|bộ môn|phòng|ban|trường|đơn vị|cơ quan|tổ|viện|sở|bộ|cục|vụ)(?!\w)")
 _TIME_CLAUSE = re.compile(
     r"(?<!\w)(?:(?:\w+\s+(?:ngày|tuần|tháng)\s+)?(?:ngay\s+)?(?:tại|vào|từ|kể từ|trước|sau|đến|cho đến|chậm nhất)\s+)?"
     r"(?:thời điểm|khi|lúc)\s+[^,;.()]{3,80}",
@@ -382,10 +387,27 @@ def _short_span(asked: Asked, text: str, start: int, end: int) -> tuple[int, int
         return _predicate(asked, text, start, end)
     spans = typed_spans(asked, text, start, end)
     if spans:
-        return _best_typed(asked, text, start, end, spans)
+        best = _best_typed(asked, text, start, end, spans)
+        if kind == "who" and text[best[0] : best[1]] in _BODY_HEADS and _RUNS_ON.match(text, best[1]):
+            return _office(asked, text, best[0], best[1], end)
+        return best
     if kind in NUMERIC_KINDS or kind in ("date", "person"):
         return None
     return _aligned(asked, text, start, end)
+
+
+def _office(asked: Asked, text: str, a: int, b: int, end: int) -> tuple[int, int]:
+    """A head that names no one by itself ("Trưởng", "Khoa") read on in lower case: "Trưởng khoa/Trưởng bộ môn
+    quản lý ngành đào tạo (nơi chuyển đến) và …", up to where the question's own words go on ("… tổ chức báo cáo")
+    or a name ends."""
+    wanted = {t for _, _, t in _tokens(asked.info.text, 0, len(asked.info.text), asked.info.folded)} - STOP_WORDS
+    after = _tokens(text, b, end, asked.info.folded)
+    stop = end
+    for i in range(len(after) - 1):
+        if after[i][2] in wanted and after[i + 1][2] in wanted:
+            stop = after[i][0]
+            break
+    return _clipped("who", text, a, stop)
 
 
 def _best_typed(asked: Asked, text: str, start: int, end: int, spans) -> tuple[int, int]:
@@ -723,14 +745,20 @@ def _clipped(kind: str, text: str, a: int, b: int) -> tuple[int, int]:
     if cut:
         b = a + cut.start()
     if kind in ("who", "place", "person"):
-        m = _NAME_END.search(text[a:b])
+        # Not inside brackets: "Trưởng khoa (nơi sinh viên theo học)".
+        m = next(
+            (m for m in _NAME_END.finditer(text, a, b) if text.count("(", a, m.start()) <= text.count(")", a, m.start())),
+            None,
+        )
         if m:
-            b = a + m.start()
+            b = m.start()
         comma = text.find(",", a, b)
         if comma > a:
             b = comma
     while b > a and text[b - 1] in " ,:":
         b -= 1
+    if text.count("(", a, b) > text.count(")", a, b) and text.startswith(")", b):
+        b += 1  # "(nơi chuyển đi)": a bracket the span opens, it closes
     last = list(re.finditer(r"\w+", text[a:b]))
     while len(last) > 1 and last[-1].group(0).lower() in _JOINING:
         b = a + last[-2].end()

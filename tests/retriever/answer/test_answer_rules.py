@@ -911,3 +911,29 @@ def test_what_follows_from_a_condition_is_the_consequence_the_rule_states(questi
 )
 def test_a_consequence_is_only_given_for_the_condition_asked(question, text):
     assert short(ask(question, text)) is None
+
+
+@pytest.mark.parametrize(
+    "question, text, expected",
+    [
+        # The office runs on in lower case past its head, up to the question's own words.
+        ("Ai ký xác nhận đơn xin nghỉ học?",
+         "Trưởng phòng/Phó trưởng phòng Công tác sinh viên ký xác nhận đơn xin nghỉ học của sinh viên.",
+         "Trưởng phòng/Phó trưởng phòng Công tác sinh viên"),
+        # A unit written "Khoa/bộ môn …", ending where a time follows it.
+        ("Hồ sơ được gửi cho ai?",
+         "Hồ sơ được gửi cho Khoa/bộ môn quản lý ngành đào tạo trước ngày 15 hằng tháng.",
+         "Khoa/bộ môn quản lý ngành đào tạo"),
+        # A condition word inside brackets ends no name; the bracket the name opens, it closes.
+        ("Đơn xin phúc khảo phải được ai đồng ý?",
+         "Đơn xin phúc khảo phải được sự đồng ý của Trưởng khoa (nơi sinh viên theo học) và Phòng Đào tạo.",
+         "Trưởng khoa (nơi sinh viên theo học) và Phòng Đào tạo"),
+        # A hyphenated abbreviation is one body.
+        ("Bằng tốt nghiệp do ai cấp?", "Bằng tốt nghiệp do ĐHQG-HCM cấp cho sinh viên đủ điều kiện.", "ĐHQG-HCM"),
+        # A head that names one office alone is not read on into the verb after it.
+        ("Ai giải quyết các trường hợp đặc biệt?", "Trong trường hợp đặc biệt, Hiệu trưởng xem xét và quyết định.",
+         "Hiệu trưởng"),
+    ],
+)
+def test_an_office_or_unit_is_named_to_its_end(question, text, expected):
+    assert short(ask(question, text)) == expected
