@@ -59,7 +59,9 @@ from retriever.answer.spans import (
     asks_consequence,
     asks_group,
     defined_entry,
+    defined_term,
     group_span,
+    items_left,
     short_span,
     starts_condition,
     typed_spans,
@@ -687,7 +689,7 @@ class ExtractiveAnswerer:
             item = self._named_item(q, text, items)
             if item is not None and (not typed or typed_spans(asked, text, *item)):
                 return item, short_span(asked, text, *item)
-            return (s.start, items[-1][1]), None
+            return (s.start, items[-1][1]), items_left(asked, items, text)
         if kind in SENTENCE_KINDS:
             return sentence, short_span(asked, text, s.start, s.end)  # none, unless a penalty is asked
         if kind == "ordinal":
@@ -697,6 +699,8 @@ class ExtractiveAnswerer:
             entry = defined_entry(asked, text, s.start, s.end)
             if entry:
                 return entry  # "HPTCHL: mức học phí cho loại tín chỉ học lại", not the formula around it
+            if term := defined_term(asked, text, s.start, s.end):
+                return sentence, term  # "Tài sản vô chủ là tài sản mà …" for "Tài sản mà … được gọi là gì?"
         pieces, needs, verbs = clause_pieces(text, s.start, s.end)
         if len(pieces) <= 1:
             return sentence, short_span(asked, text, s.start, s.end)
@@ -749,7 +753,7 @@ class ExtractiveAnswerer:
             # The items follow the piece that announces them, to the end of the enumeration; without a head
             # ("gồm", ":"), the clauses after it are the items.
             items = list_items(text, pieces[anchor].start, s.end) or list_items(text, s.start, s.end)
-            short = (items[0][0], items[-1][1]) if items else None
+            short = (items_left(asked, items, text) or (items[0][0], items[-1][1])) if items else None
             window = (window[0], max(window[1], short[1] if short else s.end))
         else:
             short = None if len(q.info.units) >= 2 else short_span(asked, text, pieces[anchor].start, pieces[anchor].end)

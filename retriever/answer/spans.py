@@ -377,7 +377,7 @@ def _short_span(asked: Asked, text: str, start: int, end: int) -> tuple[int, int
         entry = defined_entry(asked, text, start, end)
         if entry:
             return entry[1]
-        return _aligned(asked, text, start, end)
+        return defined_term(asked, text, start, end) or _aligned(asked, text, start, end)
     if kind == "list":
         items = list_items(text, start, end)
         if items:
@@ -566,6 +566,36 @@ def defined_entry(asked: Asked, text: str, start: int, end: int) -> tuple[tuple[
     return _named_at_the_end(terms, text, haystack, start, end, info.folded)
 
 
+# A sentence that opens with the term it defines: "Chiếm hữu ngay tình là việc …", "2. Tài sản vô chủ: là …".
+_TERM_HEAD = re.compile(r"\W*(?:\d{1,2}\.|[a-zđ]\))?\s*")
+
+
+def defined_term(asked: Asked, text: str, start: int, end: int) -> tuple[int, int] | None:
+    """For "Việc chiếm hữu mà … được gọi là gì?": the question describes and asks for the name, so where
+    text[start:end] opens with a term and defines it in the question's words, the term is the answer."""
+    info = asked.info
+    if info.wh_span is None:
+        return None
+    question = _tokens(info.text, 0, len(info.text), info.folded)
+    if any(a >= info.wh_span[1] for a, _, _ in question):
+        return None  # "thế nào là X": the term is asked about, not for
+    stops = STOP_WORDS_FOLDED if info.folded else STOP_WORDS
+    described = {t for _, b, t in question if b <= info.wh_span[0]} - stops - {"gọi", "goi", "hiểu", "hieu"}
+    head = _TERM_HEAD.match(text, start).end()
+    defines = _DEFINES[info.folded].search(_key_text(text, info.folded), head, end)
+    if not described or defines is None or not 0 < defines.start() - head <= 60:
+        return None
+    term = _tokens(text, head, defines.start(), info.folded)
+    if not 0 < len(term) <= 8 or re.search(r"[,;]", text[head : defines.start()]):
+        return None
+    meaning = {t for _, _, t in _tokens(text, defines.end(), end, info.folded)}
+    a, b = term[0][0], term[-1][1]
+    # The question says the meaning, most of it, and not the term: that would be "X là gì", asked the other way.
+    if len(described & meaning) < 0.7 * len(described) or asked.said(text[a:b]):
+        return None
+    return a, b
+
+
 # "Những sinh viên theo học cùng một học phần … tạo thành một lớp học phần": the term named by what precedes it.
 _NAMES = r"(?:được gọi là|gọi là|được hiểu là|tạo thành|hợp thành)\s+(?:một\s+|các\s+|những\s+)?"
 
@@ -581,6 +611,18 @@ def _named_at_the_end(
         if m and m.start() >= 12:
             return (start, end), (start, start + len(text[start : start + m.start()].rstrip(" ,")))
     return None
+
+
+def items_left(asked: Asked, items: list[tuple[int, int]], text: str) -> tuple[int, int] | None:
+    """For "… bao gồm quyền chiếm hữu, quyền sử dụng và quyền nào?": the items the question does not name, from the
+    first of them to the last, when it names one or more; None when it names none (the whole list is asked)."""
+    left = [(a, b) for a, b in items if not asked.said(text[a:b])]
+    if not left or len(left) == len(items):
+        return None
+    a, b = left[0][0], left[-1][1]
+    while b > a and text[b - 1] in " ;.,":
+        b -= 1
+    return a, b
 
 
 def _ordinal_item(asked: Asked, text: str, start: int, end: int) -> tuple[int, int] | None:

@@ -937,3 +937,45 @@ def test_a_consequence_is_only_given_for_the_condition_asked(question, text):
 )
 def test_an_office_or_unit_is_named_to_its_end(question, text, expected):
     assert short(ask(question, text)) == expected
+
+
+@pytest.mark.parametrize(
+    "question, text, expected",
+    [
+        ("Khoản tiền người học đóng khi đăng ký học phần lần đầu được gọi là gì?",
+         "Học phí cơ bản là khoản tiền người học đóng khi đăng ký học phần lần đầu.", "Học phí cơ bản"),
+        # A listed entry, its marker and colon no part of the term.
+        ("Nơi người dân thường xuyên sinh sống được gọi là gì?",
+         "Trong Luật này, các từ ngữ dưới đây được hiểu như sau:\n2. Nơi thường trú: là nơi người dân thường xuyên "
+         "sinh sống và đã được đăng ký thường trú.", "Nơi thường trú"),
+    ],
+)
+def test_a_question_that_describes_a_term_gets_the_term(question, text, expected):
+    assert short(ask(question, text)) == expected
+
+
+def test_a_term_asked_about_still_gets_its_meaning():
+    text = "Học phí cơ bản là khoản tiền người học đóng khi đăng ký học phần lần đầu."
+    assert short(ask("Học phí cơ bản là gì?", text)) == "khoản tiền người học đóng khi đăng ký học phần lần đầu"
+
+
+@pytest.mark.parametrize(
+    "question, text, expected",
+    [
+        ("Quyền sở hữu gồm quyền chiếm hữu, quyền sử dụng và quyền nào?",
+         "Theo Bộ luật, quyền sở hữu gồm quyền chiếm hữu, quyền sử dụng và quyền định đoạt tài sản.",
+         "quyền định đoạt tài sản"),
+        ("Hồ sơ đăng ký gồm tờ khai, bản sao giấy khai sinh và giấy tờ nào?",
+         "Hồ sơ đăng ký gồm:\n\na) Tờ khai;\n\nb) Bản sao giấy khai sinh;\n\nc) Giấy xác nhận nơi cư trú.",
+         "Giấy xác nhận nơi cư trú"),
+    ],
+)
+def test_a_list_question_naming_some_items_gets_the_others(question, text, expected):
+    assert short(ask(question, text)) == expected
+
+
+def test_a_list_question_naming_no_item_gets_them_all():
+    text = "Theo Bộ luật, quyền sở hữu gồm quyền chiếm hữu, quyền sử dụng và quyền định đoạt tài sản."
+    assert short(ask("Quyền sở hữu gồm những quyền nào?", text)) == (
+        "quyền chiếm hữu, quyền sử dụng và quyền định đoạt tài sản"
+    )
