@@ -156,15 +156,18 @@ def typed_spans(asked: Asked, text: str, start: int, end: int) -> list[tuple[int
     if kind in NUMERIC_KINDS:
         return _figure_spans(asked, text, start, end)
     if kind == "date":
+        # "khi nào" in a rule is answered by the event it waits for: "kể từ thời điểm hoàn thành thủ tục đăng
+        # ký", "khi trả lại tài sản thuê", "hai tuần trước khi bắt đầu học kỳ", or by the condition it sets.
+        events = list(_TIME_CLAUSE.finditer(text, start, end))
         out = []
         for a, b in date_spans(text[start:end]):
             a, b = start + a, start + b
             if asked.said(text[a:b]) or _COMPARED.search(text[max(0, a - 20) : a]):
                 continue
+            if any(m.start() <= a and b <= m.end() for m in events):
+                continue  # "tuần trước" of "Hai tuần trước khi bắt đầu học kỳ" is no last week
             out.append((a, b, 1.0))
-        # "khi nào" in a rule is answered by the event it waits for: "kể từ thời điểm hoàn thành thủ tục đăng
-        # ký", "khi trả lại tài sản thuê", "hai tuần trước khi bắt đầu học kỳ", or by the condition it sets.
-        clauses = list(_TIME_CLAUSE.finditer(text, start, end))
+        clauses = events
         if not _SETS_CONDITION.search(asked.folded_text):
             clauses += _CONDITION.finditer(text, start, end)
         return out + _near_spans(asked, clauses, out)

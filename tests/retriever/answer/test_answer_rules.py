@@ -979,3 +979,18 @@ def test_a_list_question_naming_no_item_gets_them_all():
     assert short(ask("Quyền sở hữu gồm những quyền nào?", text)) == (
         "quyền chiếm hữu, quyền sử dụng và quyền định đoạt tài sản"
     )
+
+
+@pytest.mark.parametrize(
+    "question, text, expected",
+    [
+        ("Khi nào phải nộp đơn xin miễn học phần?",
+         "Hai tuần trước khi bắt đầu học kỳ, sinh viên nộp đơn xin miễn học phần về Phòng Đào tạo kèm bản sao chứng chỉ.",
+         "Hai tuần trước khi bắt đầu học kỳ"),
+        ("Đơn xin gia hạn phải gửi trong khoảng thời gian nào?",
+         "Người nộp thuế gửi đơn xin gia hạn trong vòng 1 tháng sau khi nhận được thông báo nộp thuế của cơ quan thuế.",
+         "1 tháng sau khi nhận được thông báo nộp thuế của cơ quan thuế"),
+    ],
+)
+def test_a_period_before_or_after_an_event_is_not_last_week_or_next_month(question, text, expected):
+    assert short(ask(question, text)) == expected
