@@ -110,7 +110,7 @@ SENTENCE_KINDS = frozenset({"reason", "manner", "compare"})
 # The question words, where the answer stands in the sentence that answers (see QuestionInfo.wh_span).
 _WH = (
     r"(?:bao nhiêu|mấy|khi nào|bao giờ|bao lâu|lúc nào|như thế nào|thế nào|ra sao|vì sao|tại sao|ở đâu|tại đâu"
-    r"|những gì|những ai|là gì|gì|nào|ai|đâu|nhiêu)"
+    r"|những gì|những ai|là gì|(?:làm )?thủ tục gì|làm gì|gì|nào|ai|đâu|nhiêu)"
 )
 _WH_PATTERNS = {folded: re.compile(rf"(?<!\w){fold(_WH) if folded else _WH}(?!\w)") for folded in (False, True)}
 # "giải pháp thứ sáu", "nhiệm vụ thứ 2", "lần thứ XIX": one item of a list. Not a rank: "xếp thứ sáu".

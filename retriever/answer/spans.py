@@ -287,6 +287,28 @@ def _penalty(asked: Asked, text: str, start: int, end: int) -> tuple[int, int] |
     return (a, b) if b > a else None
 
 
+# "Trường sẽ tiến hành làm gì?", "… phải làm thủ tục gì?": what is done, a phrase where it stands in the rule
+# ("xử lý học vụ"), unlike how it is done ("làm thế nào"), which a sentence answers.
+_ASKS_ACTION = re.compile(r"(?<!\w)(?:lam gi|thu tuc gi)(?!\w)")
+# The duty a rule sets, after the word that sets it: "… thì phải làm đơn xin gia hạn …", "… có trách nhiệm kiểm
+# soát nội dung thông tin".
+_DUTY = re.compile(r"(?<!\w)(?:phải|cần phải|cần|nên|có trách nhiệm|có nghĩa vụ)\s+", re.IGNORECASE)
+_CLAUSE_END = re.compile(r"(?<!(?<!\w)[A-ZĐ])(?<!(?<!\w)TP)[;.:](?:\s|$)")  # "P. ĐTĐH", "TP. Huế" end nothing
+
+
+def _action(asked: Asked, text: str, start: int, end: int) -> tuple[int, int] | None:
+    """For "… thì phải làm gì?": what the rule says must be done, from the word that sets the duty to the end of
+    its clause ("làm đơn xin gia hạn đóng học phí và nộp về Phòng Kế hoạch – Tài chính"); None where no duty is set."""
+    duty = _DUTY.search(text, start, end)
+    if duty is None:
+        return None
+    a = duty.end()
+    stop = _CLAUSE_END.search(text, a, end)
+    b = stop.start() if stop else end
+    while b > a and text[b - 1] in " ,":
+        b -= 1
+    return (a, b) if b > a else None
+
 # "Nếu … thì sao?", "… thì bị xử lý thế nào?", "… dẫn đến hậu quả gì?": what a rule does once its condition holds
 # (citizens ask so of every duty: "Nếu nộp hồ sơ trễ thì sao?"). Not "thì nên xử lý thế nào" (what to do), not a
 # "hậu quả" that is part of the condition ("gây hậu quả nghiêm trọng"). Matched on the folded question.
@@ -372,6 +394,8 @@ def _short_span(asked: Asked, text: str, start: int, end: int) -> tuple[int, int
         return _penalty(asked, text, start, end)
     if asks_consequence(asked):
         return _consequence(asked, text, start, end)
+    if kind == "manner" and _ASKS_ACTION.search(asked.folded_text):
+        return _action(asked, text, start, end)
     if kind in ("reason", "manner"):
         return None
     if kind == "ordinal":

@@ -994,3 +994,26 @@ def test_a_list_question_naming_no_item_gets_them_all():
 )
 def test_a_period_before_or_after_an_event_is_not_last_week_or_next_month(question, text, expected):
     assert short(ask(question, text)) == expected
+
+
+@pytest.mark.parametrize(
+    "question, text, expected",
+    [
+        ("Người tìm thấy giấy tờ tùy thân của người khác thì phải làm gì?",
+         "Người tìm thấy giấy tờ tùy thân của người khác phải giao nộp cho cơ quan công an nơi gần nhất trong thời hạn "
+         "05 ngày.",
+         "giao nộp cho cơ quan công an nơi gần nhất trong thời hạn 05 ngày"),
+        # "P. CTSV" ends no clause.
+        ("Để được cấp lại thẻ sinh viên thì phải làm thủ tục gì?",
+         "Sinh viên bị mất thẻ cần làm đơn đề nghị cấp lại kèm ảnh 3x4 gửi về P. CTSV. Thẻ được cấp lại sau 5 ngày.",
+         "làm đơn đề nghị cấp lại kèm ảnh 3x4 gửi về P. CTSV"),
+    ],
+)
+def test_what_must_be_done_is_the_duty_the_rule_sets(question, text, expected):
+    assert short(ask(question, text)) == expected
+
+
+def test_what_to_do_without_a_duty_word_has_no_short_answer():
+    # The sentence that opens with the act answers it; a span cut from it would be a guess.
+    text = "Trình báo cho cơ quan cấp văn bằng và cơ quan công an nơi gần nhất khi bị mất bản chính văn bằng."
+    assert short(ask("Khi bị mất văn bằng thì làm gì?", text)) is None
