@@ -104,7 +104,7 @@ _CONDITION = re.compile(r"(?<!\w)(?:nếu|trong trường hợp)\s+[^,;.()]{3,80
 _SETS_CONDITION = re.compile(r"(?<!\w)(?:neu|truong hop)(?!\w)")  # on the folded question, typed either way
 # "tại" or "ở" and a name that opens with a capital, to the next punctuation or a word of time, purpose or manner.
 _AT_OFFICE = re.compile(
-    r"(?<!\w)(?:tại|ở)\s+[A-ZĐ][\w&-]*(?:\s+(?!(?:trong|vào|từ|trước|sau|khi|để|theo|cho|và|hoặc|kể)(?!\w))"
+    r"(?<!\w)(?:tại|ở)\s+[A-ZĐ][\w&-]*(?:\.(?=\s+[A-ZĐ]))?(?:\s+(?!(?:trong|vào|từ|trước|sau|khi|để|theo|cho|và|hoặc|kể)(?!\w))"
     r"[\w&-]+){0,7}"
 )
 _PROVISION = rf"{PROVISION_WORDS}\s+(?:\d+[a-z]?|[a-zđ])(?!\w)"
@@ -293,7 +293,8 @@ _ASKS_ACTION = re.compile(r"(?<!\w)(?:lam gi|thu tuc gi)(?!\w)")
 # The duty a rule sets, after the word that sets it: "… thì phải làm đơn xin gia hạn …", "… có trách nhiệm kiểm
 # soát nội dung thông tin".
 _DUTY = re.compile(r"(?<!\w)(?:phải|cần phải|cần|nên|có trách nhiệm|có nghĩa vụ)\s+", re.IGNORECASE)
-_CLAUSE_END = re.compile(r"(?<!(?<!\w)[A-ZĐ])(?<!(?<!\w)TP)[;.:](?:\s|$)")  # "P. ĐTĐH", "TP. Huế" end nothing
+_STOP = re.compile(r"(?<!(?<!\w)[A-ZĐ])(?<!(?<!\w)TP)[;.](?:\s|$)")  # "P. ĐTĐH", "TP. Huế" end nothing
+_CLAUSE_END = re.compile(_STOP.pattern.replace("[;.]", "[;.:]"))
 
 
 def _action(asked: Asked, text: str, start: int, end: int) -> tuple[int, int] | None:
@@ -809,10 +810,9 @@ def _before_right_context(asked, text, start, end, clause, after) -> tuple[int, 
 
 def _clipped(kind: str, text: str, a: int, b: int) -> tuple[int, int]:
     """At most a clause: a name ends before a purpose or condition ("… để nâng cao …"); any span at a ";"."""
-    piece = text[a:b]
-    cut = re.search(r"[;.](?:\s|$)", piece)
+    cut = _STOP.search(text, a, b)
     if cut:
-        b = a + cut.start()
+        b = cut.start()
     if kind in ("who", "place", "person"):
         # Not inside brackets: "Trưởng khoa (nơi sinh viên theo học)".
         m = next(

@@ -1017,3 +1017,8 @@ def test_what_to_do_without_a_duty_word_has_no_short_answer():
     # The sentence that opens with the act answers it; a span cut from it would be a guess.
     text = "Trình báo cho cơ quan cấp văn bằng và cơ quan công an nơi gần nhất khi bị mất bản chính văn bằng."
     assert short(ask("Khi bị mất văn bằng thì làm gì?", text)) is None
+
+
+def test_an_office_written_with_an_initial_is_not_cut_at_its_full_stop():
+    text = "Sinh viên có trách nhiệm theo dõi kết quả đăng ký học phần tại P. ĐTĐH hoặc văn phòng khoa quản lý ngành."
+    assert short(ask("Sinh viên theo dõi kết quả đăng ký học phần ở đâu?", text)) == "tại P. ĐTĐH"
