@@ -421,7 +421,62 @@ def _short_span(asked: Asked, text: str, start: int, end: int) -> tuple[int, int
         return best
     if kind in NUMERIC_KINDS or kind in ("date", "person"):
         return None
+    if kind == "what" and (subject := _subject(asked, text, start, end)):
+        return subject
     return _aligned(asked, text, start, end)
+
+
+# What a subject is followed by before its predicate, no part of it: "Nhà nước có quyền ưu tiên mua".
+_SUBJECT_TRAILER = re.compile(
+    r"(?:\s+(?:có quyền|có trách nhiệm|có nhiệm vụ|được|có|phải|đều|sẽ|là|bị|cần|thì|mới))+$", re.IGNORECASE
+)
+_SUBJECT_DUTY = re.compile(r"\s(?:có quyền|có trách nhiệm|có nhiệm vụ|có nghĩa vụ)(?!\w)", re.IGNORECASE)
+# "Có … nào … không?" asks whether; "Điều kiện nào", "Quy định nào" ask for a condition or a provision, which the
+# clause does not put before its predicate. On the folded question.
+_NOT_SUBJECT = re.compile(r"^\W*co\s|dieu kien|quy dinh|quy che|can cu")
+_SUBJECT_START = re.compile(r"[,;:(]\s*|(?<!\w)(?:thì|nếu|khi|mà)\s+", re.IGNORECASE)
+
+
+def _subject(asked: Asked, text: str, start: int, end: int) -> tuple[int, int] | None:
+    """For "Chủ thể nào được ưu tiên mua …?", "Trong trường hợp nào sinh viên bị xóa tên …?": a question that opens
+    with what it asks for and then says the predicate is answered by the subject the clause puts before that
+    predicate ("… thì Nhà nước có quyền ưu tiên mua" → "Nhà nước")."""
+    info = asked.info
+    question = _tokens(info.text, 0, len(info.text), info.folded)
+    opening = [t for _, b, t in question if b <= info.wh_span[0]] if info.wh_span else None
+    if not opening or len(opening) > 3 or _NOT_SUBJECT.search(asked.folded_text[: info.wh_span[0]]):
+        return None
+    opens = [tag for _, b, tag in tagged_spans(info.text) if b <= info.wh_span[0]]
+    if info.folded or not opens or not opens[0].startswith(("N", "E")):
+        return None  # "Mất gì …", "Học chương trình nào …": a verb opens it, the subject is not what is asked
+    after = [t for a, _, t in question if a >= info.wh_span[1]]
+    clause = _tokens(text, start, end, info.folded)
+    keys = [t for _, _, t in clause]
+    best = None  # (length, where in the clause)
+    for j in range(min(4, len(after))):
+        for n in range(len(after) - j, 1, -1):
+            run = after[j : j + n]
+            if all(t in STOP_WORDS for t in run):
+                continue
+            at = _find(keys, run)
+            if at is not None:
+                if best is None or n > best[0]:
+                    best = (n, at)
+                break
+    if best is None or best[1] == 0:
+        return None
+    b = clause[best[1]][0]
+    boundaries = list(_SUBJECT_START.finditer(text, start, b))
+    a = boundaries[-1].end() if boundaries else start
+    a = _TERM_HEAD.match(text, a).end()  # "a) Xuất hiện …": not the list marker
+    if duty := _SUBJECT_DUTY.search(text, a, b):
+        b = duty.start()  # "Ban Cơ yếu Chính phủ có trách nhiệm tổ chức thực hiện …"
+    trailer = _SUBJECT_TRAILER.search(text[a:b].rstrip())
+    b = a + (trailer.start() if trailer else len(text[a:b].rstrip()))
+    words = _tokens(text, a, b, info.folded)
+    if not words or len(words) > 12 or all(t in STOP_WORDS for _, _, t in words):
+        return None
+    return a, b
 
 
 def _office(asked: Asked, text: str, a: int, b: int, end: int) -> tuple[int, int]:
