@@ -33,7 +33,7 @@ _FROM, _UPTO = re.compile(r"(?:từ|trên)\s", re.IGNORECASE), re.compile(r"(?:�
 # The question asks for a range's upper end or its lower one; "từ bao nhiêu đến bao nhiêu" for both. Matched as
 # written: folded, "tù" (prison) would read as "từ".
 _ONE_END_PATTERN = (
-    r"(?<!\w)(?:(đến|tới|tối đa|lên đến|lên tới|nhiều nhất)|(tối thiểu|ít nhất|từ))\s+bao(?!\w)"  # 1: upper, 2: lower
+    r"(?<!\w)(?:(đến|tới|tối đa|lên đến|lên tới|nhiều nhất)|(tối thiểu|ít nhất|từ))\s+(?:là\s+)?bao(?!\w)"  # 1: upper, 2: lower
 )
 _BOTH_ENDS_PATTERN = r"(?<!\w)từ\s+bao\s+\w+(?:\s+\w+)?\s+đến\s+bao(?!\w)"
 _ONE_END = {False: re.compile(_ONE_END_PATTERN), True: re.compile(fold(_ONE_END_PATTERN))}
@@ -210,12 +210,15 @@ def _near_spans(asked: Asked, matches, exact: list[tuple[int, int, float]]) -> l
 def _figure_spans(asked: Asked, text: str, start: int, end: int) -> list[tuple[int, int, float]]:
     kind = asked.info.kind
     wanted = {"number": "count", "percent": "percent", "money": "money", "duration": "duration", "rank": "rank"}[kind]
+    provision_asked = _ASKS_PROVISION.search(asked.folded_text)
     out = []
     for a, b, found in figures(text[start:end]):
         a, b = start + a, start + b
         digits = set(re.findall(r"\d+(?:[.,]\d+)*", text[a:b]))
         if digits and digits <= asked.numbers:
             continue  # "11 tháng năm 2022" in the question is no answer to it
+        if not provision_asked and _PROVISION_BEFORE.search(text, max(start, a - 10), a):
+            continue  # "Điều 108", "khoản 1": a reference, no amount
         if found == wanted or (kind == "number" and found in ("count", "duration", "money", "percent", "rank")):
             fit = 1.0
         elif kind == "rank" and found == "count":
@@ -510,6 +513,11 @@ def _best_typed(asked: Asked, text: str, start: int, end: int, spans) -> tuple[i
 
     ordered = sorted(spans, key=rank, reverse=True)
     a, b, _ = ordered[0]
+    if _UPTO.match(text, a):
+        # The upper end ranked first ("… đến 05 năm"): the range is read from its lower end.
+        lower = next(((x, y) for x, y, _ in spans if y < a and not text[y:a].strip() and _FROM.match(text, x)), None)
+        if lower is not None:
+            a, b = lower
     upper = next(((x, y) for x, y, _ in spans if x > b and not text[b:x].strip() and _UPTO.match(text, x)), None)
     if upper is not None and _FROM.match(text, a):
         # "phạt tù từ 03 năm đến 10 năm": a range is one answer, both its ends, unless the question asks for one
@@ -524,12 +532,33 @@ def _best_typed(asked: Asked, text: str, start: int, end: int, spans) -> tuple[i
         # One end without the word that joins it to the other: "tối đa bao nhiêu" → "10 năm", not "đến 10 năm".
         a += len(m.group(0)) if (m := re.match(r"(?:từ|đến|tới) ", text[a:b])) else 0
     a, b = _trim_qualifier(asked, text, a, b), _with_unit(asked, text, b, end)
+    a = _with_qualifier(asked, text, start, a)
     if len(info.units) >= 2:
         # Each unit asked for, its own figure: the short answer runs from the first to the last of them.
         ends = [(x, _with_unit(asked, text, y, end)) for x, y, _ in spans if _unit_after(asked, text, y, end)]
         if len(ends) >= 2:
             a, b = min(x for x, _ in ends), max(y for _, y in ends)
     return a, b
+
+
+# "… quy định tại điều mấy?", "Điều nào …": a provision's number is asked (on the folded question).
+_ASKS_PROVISION = re.compile(r"(?<!\w)(?:dieu|khoan|chuong|muc|diem)\s+(?:nao|may|bao nhieu|so)(?!\w)")
+_PROVISION_BEFORE = re.compile(r"(?<!\w)(?:Điều|Khoản|Điểm|Chương|Mục)\s+$", re.IGNORECASE)
+# What bounds a figure or names it, written before it: "tối thiểu là 8 tuần", "dưới 3,0", "Điều 117".
+_BOUND_BEFORE = re.compile(
+    r"(?<!\w)(?:(?:tối đa|tối thiểu|ít nhất|nhiều nhất|không quá|không dưới|không ít hơn|chưa đến|dưới|trên|hơn"
+    r"|khoảng|xấp xỉ|gần)(?:\s+là)?|Điều|Khoản|Chương|Mục)\s+$",
+    re.IGNORECASE,
+)
+
+
+def _with_qualifier(asked: Asked, text: str, start: int, a: int) -> int:
+    """a moved back over the bound or provision word right before the figure, unless the question says it: "tối
+    thiểu là 8 tuần" (the bound is the answer's meaning), "Điều 117", not "117"."""
+    m = _BOUND_BEFORE.search(text, max(start, a - 24), a)
+    if m and (_PROVISION_BEFORE.match(m.group(0)) or not asked.said(re.sub(r"\s+là$", "", m.group(0).strip()))):
+        return m.start()  # "tại điều mấy?" says "điều" as what it asks for
+    return a
 
 
 def _trim_qualifier(asked: Asked, text: str, a: int, b: int) -> int:

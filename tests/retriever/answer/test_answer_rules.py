@@ -1055,3 +1055,43 @@ def test_what_a_question_opens_with_is_the_subject_before_its_predicate(question
 def test_a_subject_is_not_given_where_the_question_asks_for_something_else(question, text):
     answer = ask(question, text)
     assert short(answer) is None or not text.startswith(short(answer))
+
+
+@pytest.mark.parametrize(
+    "question, text, expected",
+    [
+        # The bound is part of the answer's meaning, unless the question says it.
+        ("Thời gian tập sự là bao lâu?", "Theo quy định, thời gian tập sự của công chức tối thiểu là 6 tháng.",
+         "tối thiểu là 6 tháng"),
+        ("Thời gian tập sự tối thiểu là bao lâu?", "Theo quy định, thời gian tập sự của công chức tối thiểu là 6 tháng.",
+         "6 tháng"),
+        # (a bound the figure is read with already)
+        ("Điểm trung bình học kỳ bao nhiêu thì bị cảnh báo?",
+         "Sinh viên có điểm trung bình học kỳ dưới 3,0 thì bị cảnh báo học vụ.", "dưới 3,0"),
+        # A range whose upper end stands nearer the question's words is still read from its lower end.
+        ("Thời hạn quản chế là từ bao nhiêu đến bao nhiêu năm?",
+         "Quản chế là buộc người bị kết án phải cư trú ở một địa phương nhất định. Thời hạn quản chế là từ 01 năm "
+         "đến 05 năm.", "từ 01 năm đến 05 năm"),
+        # One end asked ("tối đa là bao nhiêu"): that end alone.
+        ("Thời hạn quản chế tối đa là bao nhiêu năm?", "Theo Điều 43, thời hạn quản chế là từ 01 năm đến 05 năm.",
+         "05 năm"),
+    ],
+)
+def test_a_figure_keeps_its_bound(question, text, expected):
+    assert short(ask(question, text)) == expected
+
+
+def test_an_article_number_is_no_figure_of_the_rule():
+    # "Điều 108" is a reference: the clause that names the offence asked is not cut off for holding a figure.
+    text = (
+        "Người nào chuẩn bị phạm tội quy định tại Điều 108 (tội phản bội Tổ quốc), Điều 109 (tội hoạt động nhằm lật "
+        "đổ chính quyền nhân dân), Điều 110 (tội gián điệp), thì bị phạt tù từ 01 năm đến 05 năm."
+    )
+    answer = ask("Người chuẩn bị phạm tội phản bội Tổ quốc thì bị phạt tù từ bao nhiêu đến bao nhiêu năm?", text)
+    assert "Điều 108 (tội phản bội Tổ quốc)" in answer.answer
+    assert short(answer) == "từ 01 năm đến 05 năm"
+
+
+def test_an_article_number_is_the_answer_when_the_article_is_asked():
+    text = "Việc tự bảo vệ quyền dân sự phải phù hợp với tính chất, mức độ xâm phạm theo quy định tại Điều 3."
+    assert short(ask("Việc tự bảo vệ quyền dân sự được quy định tại điều mấy?", text)) == "Điều 3"
