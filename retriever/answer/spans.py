@@ -33,7 +33,8 @@ _FROM, _UPTO = re.compile(r"(?:từ|trên)\s", re.IGNORECASE), re.compile(r"(?:�
 # The question asks for a range's upper end or its lower one; "từ bao nhiêu đến bao nhiêu" for both. Matched as
 # written: folded, "tù" (prison) would read as "từ".
 _ONE_END_PATTERN = (
-    r"(?<!\w)(?:(đến|tới|tối đa|lên đến|lên tới|nhiều nhất)|(tối thiểu|ít nhất|từ))\s+(?:là\s+)?bao(?!\w)"  # 1: upper, 2: lower
+    # group 1: the upper end; group 2: the lower one
+    r"(?<!\w)(?:(đến|tới|tối đa|lên đến|lên tới|nhiều nhất)|(tối thiểu|ít nhất|từ))\s+(?:là\s+)?bao(?!\w)"
 )
 _BOTH_ENDS_PATTERN = r"(?<!\w)từ\s+bao\s+\w+(?:\s+\w+)?\s+đến\s+bao(?!\w)"
 _ONE_END = {False: re.compile(_ONE_END_PATTERN), True: re.compile(fold(_ONE_END_PATTERN))}
@@ -104,8 +105,8 @@ _CONDITION = re.compile(r"(?<!\w)(?:nếu|trong trường hợp)\s+[^,;.()]{3,80
 _SETS_CONDITION = re.compile(r"(?<!\w)(?:neu|truong hop)(?!\w)")  # on the folded question, typed either way
 # "tại" or "ở" and a name that opens with a capital, to the next punctuation or a word of time, purpose or manner.
 _AT_OFFICE = re.compile(
-    r"(?<!\w)(?:tại|ở)\s+[A-ZĐ][\w&-]*(?:\.(?=\s+[A-ZĐ]))?(?:\s+(?!(?:trong|vào|từ|trước|sau|khi|để|theo|cho|và|hoặc|kể)(?!\w))"
-    r"[\w&-]+){0,7}"
+    r"(?<!\w)(?:tại|ở)\s+[A-ZĐ][\w&-]*(?:\.(?=\s+[A-ZĐ]))?"  # "tại P. ĐTĐH": an initial's full stop ends nothing
+    r"(?:\s+(?!(?:trong|vào|từ|trước|sau|khi|để|theo|cho|và|hoặc|kể)(?!\w))[\w&-]+){0,7}"
 )
 _PROVISION = rf"{PROVISION_WORDS}\s+(?:\d+[a-z]?|[a-zđ])(?!\w)"
 _AT_PROVISION = re.compile(
@@ -135,6 +136,11 @@ class Asked:
     def folded_text(self) -> str:
         """The question without diacritics, lower-cased: what its own conditions and asks are looked for in."""
         return fold(self.info.text)
+
+    @cached_property
+    def content_words(self) -> set[str]:
+        """The question's words that carry evidence (no function or question words), as clauses are keyed."""
+        return {t for _, _, t in _tokens(self.info.text, 0, len(self.info.text), self.info.folded)} - STOP_WORDS
 
     def said(self, text: str) -> bool:
         """Whether the question itself says `text` (as whole words)."""
@@ -334,13 +340,13 @@ def asks_consequence(asked: Asked) -> bool:
 def _consequence(asked: Asked, text: str, start: int, end: int) -> tuple[int, int] | None:
     """For "Nếu … thì sao?": what the rule says follows when the condition the question sets holds ("bị buộc thôi
     học", "học phần đó sẽ được điểm …"); None unless the rule's condition says some of the question's words."""
-    wanted = {t for _, _, t in _tokens(asked.info.text, 0, len(asked.info.text), asked.info.folded)} - STOP_WORDS
+    wanted = asked.content_words
 
     def says_condition(a: int, b: int) -> bool:
         return bool(wanted & {t for _, _, t in _tokens(text, a, b, asked.info.folded)})
 
-    stop = re.search(r"[.;](?:\s|$)", text[start:end])
-    first_end = start + stop.start() if stop else end  # the rule's own clause; its condition may list cases past it
+    stop = _STOP.search(text, start, end)
+    first_end = stop.start() if stop else end  # the rule's own clause; its condition may list cases past it
     then = _THEN.search(text, start, first_end)
     if then and says_condition(start, then.start()):
         a, b = then.end(), first_end
@@ -486,7 +492,7 @@ def _office(asked: Asked, text: str, a: int, b: int, end: int) -> tuple[int, int
     """A head that names no one by itself ("Trưởng", "Khoa") read on in lower case: "Trưởng khoa/Trưởng bộ môn
     quản lý ngành đào tạo (nơi chuyển đến) và …", up to where the question's own words go on ("… tổ chức báo cáo")
     or a name ends."""
-    wanted = {t for _, _, t in _tokens(asked.info.text, 0, len(asked.info.text), asked.info.folded)} - STOP_WORDS
+    wanted = asked.content_words
     after = _tokens(text, b, end, asked.info.folded)
     stop = end
     for i in range(len(after) - 1):
@@ -594,10 +600,7 @@ def _with_unit(asked: Asked, text: str, b: int, end: int) -> int:
 
 def _question_word_ends(asked: Asked, text: str, start: int, end: int) -> list[int]:
     """End offsets of the clause's words that the question also has (content words only)."""
-    wanted = {
-        t for _, _, t in _tokens(asked.info.text, 0, len(asked.info.text), asked.info.folded)
-        if t not in STOP_WORDS and not t.isdigit()
-    }
+    wanted = {t for t in asked.content_words if not t.isdigit()}
     return [b for _, b, t in _tokens(text, start, end, asked.info.folded) if t in wanted]
 
 
