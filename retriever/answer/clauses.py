@@ -222,14 +222,41 @@ def list_items(text: str, start: int, end: int) -> list[tuple[int, int]]:
         m = re.match(r"[^,;:]{0,40}?\s(?:là|gồm)\s", text[a:b])
         if m:
             spans[0] = (a + m.end(), b)
-    spans = [(a, _strip_stop(text, a, b)) for a, b in spans]
+    spans = [(a, strip_stop(text, a, b)) for a, b in spans]
     return spans if len(spans) >= 2 else []
 
 
-def _strip_stop(text: str, start: int, end: int) -> int:
+def strip_stop(text: str, start: int, end: int) -> int:
     while end > start and text[end - 1] in ". …":
         end -= 1
     return end
+
+
+# An item of an enumeration written with commas is a few words, in syllables: "xóa bỏ", "chấm dứt việc sử dụng dữ liệu".
+ITEM_WORDS = 8
+_LAST_ITEM = re.compile(r"\s(?:và|hoặc)\s", re.IGNORECASE)
+# A piece that opens with a purpose, a result or a contrast goes on with the clause; it is no item of a list
+# (", giúp người dân giảm thời gian đi lại và chi phí").
+_NOT_ITEM = re.compile(r"(?:giúp|nhằm|để|góp phần|tạo|khiến|làm cho|nên|vì|do|nhưng|mà|song|tuy|trong đó)(?!\w)", re.I)
+
+
+def enumeration_end(text: str, pieces: list[Piece], first: int) -> int:
+    """The index of the last piece of the enumeration pieces[first] opens ("thu hồi, xóa bỏ, chấm dứt việc sử
+    dụng dữ liệu, bồi thường thiệt hại và áp dụng …"): the pieces after it, each after a comma and of at most
+    ITEM_WORDS words and none opening with a purpose or a result, up to the one that joins the last item with "và"
+    or "hoặc"; `first` when there is none."""
+    for i in range(first + 1, len(pieces)):
+        if pieces[i].separator != ",":
+            break
+        piece = text[pieces[i].start : pieces[i].end]
+        if _NOT_ITEM.match(piece):
+            break
+        joined = _LAST_ITEM.search(piece)
+        if len(re.findall(r"\w+", piece[: joined.start() if joined else None])) > ITEM_WORDS:
+            break
+        if joined:
+            return i
+    return first
 
 
 def choose_window(

@@ -36,10 +36,12 @@ from retriever.answer.clauses import (
     Piece,
     choose_window,
     clause_pieces,
+    enumeration_end,
     lead_in_of,
     line_items,
     line_words,
     list_items,
+    strip_stop,
 )
 from retriever.answer.question import (
     NUMERIC_KINDS,
@@ -105,6 +107,9 @@ FIRST_HIT_BONUS, RANK_PENALTY = 0.2, 0.05
 # An answer that is a clause, a condition or a definition quotes its sentence whole up to this many characters,
 # a longer one from its best clause on, up to as many.
 LONG_SENTENCE = 220
+# Such a quote does not end at a comma inside a clause or an enumeration ("căn cứ vào tính chất, hậu quả của hành vi
+# …") when the clause's ";", ":" or full stop comes within this many characters of its start.
+LONG_CLAUSE = 330
 # A listed line is named by the question when its first words are ("Nửa năm là …", "Có tổ chức").
 ITEM_OPENING = 4
 
@@ -767,7 +772,19 @@ class ExtractiveAnswerer:
             else:
                 while last + 1 < len(pieces) and pieces[last + 1].end - window[0] <= LONG_SENTENCE:
                     last += 1
+                run = last
+                while run + 1 < len(pieces) and pieces[run + 1].separator == ",":
+                    run += 1
+                if pieces[run].end - window[0] <= LONG_CLAUSE:
+                    last = run  # "… phải thu hồi, tiêu hủy, chấm dứt …": not cut inside the clause or its list
                 window = (window[0], max(window[1], pieces[last].end))
+        if not typed and kind != "list" and short and pieces[anchor].end - 1 <= short[1] <= pieces[anchor].end:
+            # "… buộc người vi phạm thu hồi, xóa bỏ, chấm dứt …": a short answer the anchor's comma cut inside an
+            # enumeration is its first item only; it runs to the enumeration's last item.
+            last_item = enumeration_end(text, pieces, anchor)
+            if last_item > anchor:
+                short = (short[0], strip_stop(text, short[0], pieces[last_item].end))
+                window = (window[0], max(window[1], pieces[last_item].end))
         if announced and not typed and kind != "list":
             # "Sinh viên không được chuyển trường trong các trường hợp sau: A, B, C": every case is the answer,
             # however long the enumeration; its first item alone would read as the only one.

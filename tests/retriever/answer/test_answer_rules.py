@@ -1095,3 +1095,46 @@ def test_an_article_number_is_no_figure_of_the_rule():
 def test_an_article_number_is_the_answer_when_the_article_is_asked():
     text = "Việc tự bảo vệ quyền dân sự phải phù hợp với tính chất, mức độ xâm phạm theo quy định tại Điều 3."
     assert short(ask("Việc tự bảo vệ quyền dân sự được quy định tại điều mấy?", text)) == "Điều 3"
+
+
+PERSONAL_DATA = (
+    "Trường hợp tổ chức, cá nhân sử dụng dữ liệu cá nhân của người khác mà không được sự đồng ý của người đó thì "
+    "người có dữ liệu có quyền yêu cầu cơ quan có thẩm quyền buộc người vi phạm thu hồi, xóa bỏ, chấm dứt việc sử "
+    "dụng dữ liệu, bồi thường thiệt hại và áp dụng các biện pháp xử lý khác theo quy định của pháp luật."
+)
+
+
+def test_a_long_sentence_is_not_cut_inside_the_clause_that_answers():
+    answer = ask("Người có dữ liệu có quyền gì khi dữ liệu cá nhân bị sử dụng mà không được đồng ý?", PERSONAL_DATA)
+    # Cut at LONG_SENTENCE it ended "… thu hồi, xóa bỏ [1]", as if those were all the rights.
+    assert answer.answer.endswith("bồi thường thiệt hại và áp dụng các biện pháp xử lý khác theo quy định của pháp "
+                                  "luật. [1]")
+
+
+def test_a_clause_longer_than_long_clause_is_still_cut():
+    # Guard (passes without the rule too): a run of commas past LONG_CLAUSE is not quoted to its end.
+    items = ", ".join(f"lập danh sách thứ {i} gồm các hồ sơ đã được tiếp nhận trong tháng" for i in range(2, 9))
+    text = PERSONAL_DATA.removesuffix(".") + ", " + items + "."
+    answer = ask("Người có dữ liệu có quyền gì khi dữ liệu cá nhân bị sử dụng mà không được đồng ý?", text)
+    assert answer.found and "thứ 8" not in answer.answer and len(answer.answer) < len(text)
+
+
+@pytest.mark.parametrize(
+    "question, text, expected",
+    [
+        (
+            "Người có dữ liệu có quyền gì khi dữ liệu cá nhân bị sử dụng mà không được đồng ý?",
+            PERSONAL_DATA,
+            "yêu cầu cơ quan có thẩm quyền buộc người vi phạm thu hồi, xóa bỏ, chấm dứt việc sử dụng dữ liệu, bồi "
+            "thường thiệt hại và áp dụng các biện pháp xử lý khác theo quy định của pháp luật",
+        ),
+        (
+            "Quyền sở hữu chung được xác lập theo căn cứ nào?",
+            "Sở hữu chung được xác lập theo thỏa thuận, theo quy định của pháp luật hoặc theo tập quán.",
+            "thỏa thuận, theo quy định của pháp luật hoặc theo tập quán",
+        ),
+    ],
+)
+def test_a_short_answer_cut_at_its_first_comma_runs_to_the_last_item(question, text, expected):
+    # Before the rule: "… buộc người vi phạm thu hồi", "thỏa thuận": the first item read as the only one.
+    assert short(ask(question, text)) == expected

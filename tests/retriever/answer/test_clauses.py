@@ -1,6 +1,14 @@
 """Clause cutting (retriever/answer/clauses.py): where a long sentence may be cut, which clause keeps its subject,
 and the items of an enumeration."""
-from retriever.answer.clauses import Piece, choose_window, clause_pieces, line_items, list_items, split_pieces
+from retriever.answer.clauses import (
+    Piece,
+    choose_window,
+    clause_pieces,
+    enumeration_end,
+    line_items,
+    list_items,
+    split_pieces,
+)
 
 
 def texts(text: str, pieces) -> list[str]:
@@ -118,6 +126,24 @@ def test_the_window_never_reaches_back_across_a_semicolon():
 def test_a_clause_without_a_verb_takes_the_one_after_it():
     pieces = windows(3)
     assert choose_window(pieces, 0, [0, 0, 0], [False] * 3, [False] * 3, verbless=True) == (0, 1)
+
+
+def test_an_enumeration_runs_over_short_comma_items_to_the_one_joined_by_va():
+    text = "buộc thu hồi, xóa bỏ, chấm dứt việc sử dụng dữ liệu, bồi thường thiệt hại và áp dụng biện pháp khác"
+    pieces = split_pieces(text, 0, len(text))
+    assert enumeration_end(text, pieces, 0) == 3
+    assert enumeration_end(text, pieces, 3) == 3  # nothing after the last item
+
+
+def test_no_enumeration_without_a_last_item_or_with_a_long_clause_after_the_comma():
+    unjoined = "thu hồi, xóa bỏ, chấm dứt việc sử dụng dữ liệu"
+    assert enumeration_end(unjoined, split_pieces(unjoined, 0, len(unjoined)), 0) == 0
+    clause = "được áp dụng đối với chương trình song ngành, dành cho sinh viên có đủ điều kiện học thêm và có nhu cầu"
+    assert enumeration_end(clause, split_pieces(clause, 0, len(clause)), 0) == 0
+    across = "thu hồi, xóa bỏ; bồi thường và xin lỗi"  # a ";" ends the enumeration
+    assert enumeration_end(across, split_pieces(across, 0, len(across)), 0) == 0
+    purpose = "theo cơ chế một cửa liên thông, giúp người dân giảm thời gian đi lại và chi phí"
+    assert enumeration_end(purpose, split_pieces(purpose, 0, len(purpose)), 0) == 0
 
 
 def test_list_items_split_at_semicolons_when_there_are_some():
