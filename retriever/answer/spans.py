@@ -72,6 +72,8 @@ _FIELDS = sorted(
         "Văn hóa, Thể thao và Du lịch", "Văn hóa và Thông tin", "Khoa học và Công nghệ", "Giáo dục và Đào tạo",
         "Y tế", "Tài chính - Kế hoạch", "Kinh tế - Hạ tầng", "Kinh tế", "Quản lý đô thị", "Tư pháp - Hộ tịch",
         "Công tác sinh viên", "Kế hoạch – Tài chính", "Kế hoạch - Tài chính", "Tổ chức cán bộ", "Hành chính - Tổng hợp",
+        "Đào tạo", "Đào tạo Đại học", "Đào tạo Sau đại học", "Khảo thí và Đảm bảo chất lượng", "Thanh tra - Pháp chế",
+        "Thanh tra", "Tổ chức - Hành chính", "Quản trị - Thiết bị",
     ),
     key=len,
     reverse=True,
@@ -889,10 +891,22 @@ def _before_right_context(asked, text, start, end, clause, after) -> tuple[int, 
         at = _find(keys, after[:n])
         if at:
             first = at
-            while first > 0 and at - first < 6 and not re.search(r"[,;:.]", text[clause[first - 1][1] : clause[first][0]]):
+            while first > 0 and at - first < AGENT_WORDS and not _PUNCTUATION.search(text, clause[first - 1][1],
+                                                                                          clause[first][0]):
                 first -= 1
+                if keys[first] in _AGENT_MARKS:
+                    # "… do khoa/bộ môn quản lý ngành đào tạo phân công": the agent, however many words it has.
+                    return _clipped(asked.info.kind, text, clause[first + 1][0], clause[at - 1][1])
+            first = max(first, at - NAME_WORDS)
             return _clipped(asked.info.kind, text, clause[first][0], clause[at - 1][1])
     return None
+
+
+# What stands before the question's words after "ai" is a name of at most NAME_WORDS syllables, or, after the
+# "do"/"bởi" that marks the agent of a passive, of at most AGENT_WORDS.
+NAME_WORDS, AGENT_WORDS = 6, 12
+_AGENT_MARKS = {"do", "bởi", "boi"}  # as written or folded
+_PUNCTUATION = re.compile(r"[,;:.]")
 
 
 def _clipped(kind: str, text: str, a: int, b: int) -> tuple[int, int]:

@@ -933,6 +933,13 @@ def test_a_consequence_is_only_given_for_the_condition_asked(question, text):
         # A head that names one office alone is not read on into the verb after it.
         ("Ai giải quyết các trường hợp đặc biệt?", "Trong trường hợp đặc biệt, Hiệu trưởng xem xét và quyết định.",
          "Hiệu trưởng"),
+        # The agent of a passive ("do … phân công") is named from "do" on, however many words it has.
+        ("Ai phân công giảng viên hướng dẫn thực tập?",
+         "Sinh viên thực tập dưới sự hướng dẫn của một giảng viên do khoa/bộ môn quản lý ngành đào tạo phân công.",
+         "khoa/bộ môn quản lý ngành đào tạo"),
+        # A department's field in lower case is part of its name.
+        ("Ai phân công giảng viên hướng dẫn thực tập?",
+         "Sinh viên thực tập dưới sự hướng dẫn của một giảng viên do Phòng Đào tạo phân công.", "Phòng Đào tạo"),
     ],
 )
 def test_an_office_or_unit_is_named_to_its_end(question, text, expected):
