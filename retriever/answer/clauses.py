@@ -95,7 +95,7 @@ _USUAL_PAIRS = (
     ("cá nhân", "pháp nhân"), ("cán bộ", "công chức"), ("công chức", "viên chức"), ("tiền", "tài sản"),
     ("tài sản", "tiền"), ("danh dự", "nhân phẩm"), ("nhân phẩm", "danh dự"), ("tính mạng", "sức khỏe"),
     ("sức khỏe", "danh dự"), ("thiết bị", "phần mềm"), ("công cụ", "thiết bị"), ("chức năng", "nhiệm vụ"),
-    ("nhiệm vụ", "quyền hạn"), ("chức vụ", "quyền hạn"),
+    ("nhiệm vụ", "quyền hạn"), ("chức vụ", "quyền hạn"), ("đánh giá", "xếp loại"),
 )
 _USUAL_PAIR = re.compile(
     "|".join(rf"(?<!\w){re.escape(a)},\s+{re.escape(b)}(?!\w)" for a, b in _USUAL_PAIRS), re.IGNORECASE

@@ -83,6 +83,8 @@ _QUESTION_TYPES = [
     ("date", r"\b(khi nào|ngày nào|năm nào|tháng nào|quý nào|bao giờ|lúc nào|thời gian nào|thời điểm nào"
              r"|giai đoạn nào|hôm nào|dịp nào|hạn chót|ngày bao nhiêu|thời hạn nào)\b"),
     ("compare", r"\b(khác nhau|khác biệt|giống nhau|phân biệt|so sánh|khác gì)\b"),
+    # "dựa vào đâu", "trên cơ sở nào", "căn cứ nào": the basis of a rule is a thing, not a place or a body.
+    ("what", r"\b(dựa (vào|trên) (đâu|gì|cơ sở nào|căn cứ nào)|căn cứ (vào )?(đâu|gì|nào)|cơ sở nào)\b"),
     ("who", r"(^|\s)(ai|người nào|cơ quan nào|đơn vị nào|tổ chức nào|bộ nào|sở nào|phòng nào|ban nào|những ai"
             r"|doanh nghiệp nào|trường nào)(\s|\?|$)|\b(tên là gì|tên gì|họ tên)\b"),
     ("reason", r"\b(vì sao|tại sao|lý do|lí do|nguyên nhân|để làm gì|nhằm mục đích gì|mục đích gì|nhằm gì|do đâu)\b"),

@@ -312,14 +312,28 @@ def _action(asked: Asked, text: str, start: int, end: int) -> tuple[int, int] | 
     """For "… thì phải làm gì?": what the rule says must be done, from the word that sets the duty to the end of
     its clause ("làm đơn xin gia hạn đóng học phí và nộp về Phòng Kế hoạch – Tài chính"); None where no duty is set."""
     duty = _DUTY.search(text, start, end)
-    if duty is None:
-        return None
-    a = duty.end()
+    return _to_clause_end(text, duty.end(), end) if duty else None
+
+
+def _to_clause_end(text: str, a: int, end: int) -> tuple[int, int] | None:
+    """text[a:] up to the end of its clause (";", ":", a full stop) or `end`."""
     stop = _CLAUSE_END.search(text, a, end)
     b = stop.start() if stop else end
     while b > a and text[b - 1] in " ,":
         b -= 1
     return (a, b) if b > a else None
+
+# "… dựa vào đâu?", "… trên cơ sở nào?", "căn cứ nào …?": the basis a rule names after "dựa trên", "căn cứ vào",
+# "trên cơ sở" ("dựa trên ĐTBTLTK theo bảng sau"), to the end of its clause.
+_ASKS_BASIS = re.compile(r"(?<!\w)(?:dua (?:vao|tren) (?:dau|gi|co so nao|can cu nao)|can cu (?:vao )?(?:dau|gi|nao)"
+                         r"|co so nao)(?!\w)")
+_BASIS = re.compile(r"(?<!\w)(?:dựa (?:vào|trên)(?: cơ sở(?: của)?)?|căn cứ(?: vào)?|trên cơ sở(?: của)?)\s+", re.IGNORECASE)
+
+
+def _basis(text: str, start: int, end: int) -> tuple[int, int] | None:
+    basis = _BASIS.search(text, start, end)
+    return _to_clause_end(text, basis.end(), end) if basis else None
+
 
 # "Nếu … thì sao?", "… thì bị xử lý thế nào?", "… dẫn đến hậu quả gì?": what a rule does once its condition holds
 # (citizens ask so of every duty: "Nếu nộp hồ sơ trễ thì sao?"). Not "thì nên xử lý thế nào" (what to do), not a
@@ -410,6 +424,8 @@ def _short_span(asked: Asked, text: str, start: int, end: int) -> tuple[int, int
         return _action(asked, text, start, end)
     if kind in ("reason", "manner"):
         return None
+    if _ASKS_BASIS.search(asked.folded_text) and (basis := _basis(text, start, end)):
+        return basis
     if kind == "ordinal":
         return _ordinal_item(asked, text, start, end)
     if kind == "definition":

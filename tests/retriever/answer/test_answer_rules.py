@@ -1145,3 +1145,20 @@ def test_a_clause_longer_than_long_clause_is_still_cut():
 def test_a_short_answer_cut_at_its_first_comma_runs_to_the_last_item(question, text, expected):
     # Before the rule: "… buộc người vi phạm thu hồi", "thỏa thuận": the first item read as the only one.
     assert short(ask(question, text)) == expected
+
+
+@pytest.mark.parametrize(
+    "question, text, expected",
+    [
+        ("Mức hỗ trợ cho hộ gia đình được tính dựa vào đâu?",
+         "Mức hỗ trợ cho hộ gia đình được tính dựa trên số nhân khẩu thực tế và mức thiệt hại về nhà ở.",
+         "số nhân khẩu thực tế và mức thiệt hại về nhà ở"),
+        ("Xét khen thưởng cuối năm trên cơ sở nào?",
+         "Việc xét khen thưởng cuối năm được thực hiện trên cơ sở kết quả đánh giá, xếp loại công chức; Hội đồng "
+         "thi đua họp vào tháng 12.",
+         "kết quả đánh giá, xếp loại công chức"),
+    ],
+)
+def test_the_basis_asked_for_is_what_follows_dua_tren_or_tren_co_so(question, text, expected):
+    # Before: read as a place or a body ("dựa vào đâu", "cơ sở nào"), with no short answer or a name in it.
+    assert short(ask(question, text)) == expected

@@ -37,6 +37,9 @@ from retriever.answer.question import (
         ("Biện pháp thứ ba trong các biện pháp trên là gì?", "ordinal"),
         ("Điểm rèn luyện có được tính vào điểm trung bình không?", "yesno"),
         ("Xin hoãn thi có điều kiện gì không?", "what"),  # "gì … không" asks for the condition, not yes or no
+        ("Mức hỗ trợ được tính dựa vào đâu?", "what"),  # the basis of a rule, no place
+        ("Xét khen thưởng trên cơ sở nào?", "what"),  # no body ("cơ sở" is also an institution)
+        ("Căn cứ nào để thu hồi giấy phép?", "what"),
         ("Quy định về học phí", "other"),
         # "Người nào" opening a rule's wording means "whoever"; the question word after it asks.
         ("Người nào đánh bạc trái phép, thì bị phạt như thế nào?", "manner"),
