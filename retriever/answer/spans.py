@@ -106,9 +106,13 @@ _TIME_CLAUSE = re.compile(
 _CONDITION = re.compile(r"(?<!\w)(?:nếu|trong trường hợp)\s+[^,;.()]{3,80}", re.IGNORECASE)
 _SETS_CONDITION = re.compile(r"(?<!\w)(?:neu|truong hop)(?!\w)")  # on the folded question, typed either way
 # "tại" or "ở" and a name that opens with a capital, to the next punctuation or a word of time, purpose or manner.
+_OFFICE_WORDS = r"(?:\s+(?!(?:trong|vào|từ|trước|sau|khi|để|theo|cho|và|hoặc|kể)(?!\w))[\w&/-]+){0,7}"
 _AT_OFFICE = re.compile(
     r"(?<!\w)(?:tại|ở)\s+[A-ZĐ][\w&-]*(?:\.(?=\s+[A-ZĐ]))?"  # "tại P. ĐTĐH": an initial's full stop ends nothing
-    r"(?:\s+(?!(?:trong|vào|từ|trước|sau|khi|để|theo|cho|và|hoặc|kể)(?!\w))[\w&-]+){0,7}"
+    + _OFFICE_WORDS
+    # "… hoặc văn phòng khoa/bộ môn …", "… hoặc qua Cổng dịch vụ công quốc gia": the other place one may go to.
+    + r"(?:\s+(?:hoặc|và)\s+(?:(?:tại|ở|qua)\s+)?(?:(?:văn phòng|phòng|bộ phận|khoa|trường|cơ quan)(?!\w)|[A-ZĐ])"
+    + r"[\w&/-]*" + _OFFICE_WORDS + ")?"
 )
 _PROVISION = rf"{PROVISION_WORDS}\s+(?:\d+[a-z]?|[a-zđ])(?!\w)"
 _AT_PROVISION = re.compile(
