@@ -842,7 +842,7 @@ def _aligned(asked: Asked, text: str, start: int, end: int) -> tuple[int, int] |
         return _before_right_context(asked, text, start, end, clause, after) or _past_the_question(
             asked, text, clause, preceding, fillers
         )
-    while answer_start < len(clause) and clause[answer_start][2] in fillers:
+    while answer_start < len(clause) and clause[answer_start][2] in fillers and not _has_compound(clause, answer_start):
         answer_start += 1
     # The answer is not the question said again: "học kỳ" first places "hè sẽ được tính chung vào kết quả học
     # tập học kỳ 2 …", whose first ten words are the question's own, in its order.
@@ -863,6 +863,15 @@ def _aligned(asked: Asked, text: str, start: int, end: int) -> tuple[int, int] |
     a = clause[answer_start][0]
     b = clause[stop - 1][1] if stop > answer_start else clause[answer_start][1]
     return _clipped(info.kind, text, a, b)
+
+
+# "có mặt", "có thể", "có hiệu lực": "có" that makes a verb with the word after it is no filler to skip.
+_HAS_COMPOUNDS = {"mặt", "thể", "ích", "lợi", "hại", "hiệu", "giá", "trách", "nghĩa", "quyền", "lỗi", "tội"}
+_HAS_COMPOUNDS |= {fold(w) for w in _HAS_COMPOUNDS}
+
+
+def _has_compound(clause: list[tuple[int, int, str]], i: int) -> bool:
+    return clause[i][2] in ("có", "co") and i + 1 < len(clause) and clause[i + 1][2] in _HAS_COMPOUNDS
 
 
 def _after_left_context(

@@ -1173,3 +1173,12 @@ def test_a_short_answer_cut_at_its_first_comma_runs_to_the_last_item(question, t
 def test_the_basis_asked_for_is_what_follows_dua_tren_or_tren_co_so(question, text, expected):
     # Before: read as a place or a body ("dựa vào đâu", "cơ sở nào"), with no short answer or a name in it.
     assert short(ask(question, text)) == expected
+
+
+def test_co_that_makes_a_verb_is_not_skipped_as_a_filler():
+    text = (
+        "Người làm chứng có nghĩa vụ có mặt theo giấy triệu tập, khai báo trung thực, cung cấp tài liệu liên quan và "
+        "giữ bí mật thông tin điều tra."
+    )
+    # Before: "mặt theo giấy triệu tập, …", "có" dropped as a word that only joins.
+    assert short(ask("Người làm chứng có nghĩa vụ gì khi được triệu tập?", text)).startswith("có mặt theo giấy triệu tập")
