@@ -1181,4 +1181,5 @@ def test_co_that_makes_a_verb_is_not_skipped_as_a_filler():
         "giữ bí mật thông tin điều tra."
     )
     # Before: "mặt theo giấy triệu tập, …", "có" dropped as a word that only joins.
-    assert short(ask("Người làm chứng có nghĩa vụ gì khi được triệu tập?", text)).startswith("có mặt theo giấy triệu tập")
+    answer = ask("Người làm chứng có nghĩa vụ gì khi được triệu tập?", text)
+    assert short(answer).startswith("có mặt theo giấy triệu tập")
