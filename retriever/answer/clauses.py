@@ -237,14 +237,23 @@ ITEM_WORDS = 8
 _LAST_ITEM = re.compile(r"\s(?:và|hoặc)\s", re.IGNORECASE)
 # A piece that opens with a purpose, a result or a contrast goes on with the clause; it is no item of a list
 # (", giúp người dân giảm thời gian đi lại và chi phí").
-_NOT_ITEM = re.compile(r"(?:giúp|nhằm|để|góp phần|tạo|khiến|làm cho|nên|vì|do|nhưng|mà|song|tuy|trong đó)(?!\w)", re.I)
+_NOT_ITEM = re.compile(
+    r"(?:giúp|nhằm|để|góp phần|tạo|khiến|làm cho|nên|vì|do|nhưng|mà|song|tuy|trong đó|trừ|ngoại trừ|kể cả|chủ yếu"
+    r"|đồng thời|riêng|thì)(?!\w)",
+    re.IGNORECASE,
+)
 
 
 def enumeration_end(text: str, pieces: list[Piece], first: int) -> int:
     """The index of the last piece of the enumeration pieces[first] opens ("thu hồi, xóa bỏ, chấm dứt việc sử
     dụng dữ liệu, bồi thường thiệt hại và áp dụng …"): the pieces after it, each after a comma and of at most
-    ITEM_WORDS words and none opening with a purpose or a result, up to the one that joins the last item with "và"
-    or "hoặc"; `first` when there is none."""
+    ITEM_WORDS words and none opening with a purpose, a result or an exception, up to the one that joins the last
+    item with "và" or "hoặc" or, for three items or more, the sentence's last piece; `first` when there is none or
+    pieces[first] joins its last item itself."""
+    words = list(re.finditer(r"\w+", text[pieces[first].start : pieces[first].end]))
+    last_words = pieces[first].start + (words[-ITEM_WORDS].start() if len(words) > ITEM_WORDS else 0)
+    if _LAST_ITEM.search(text, max(0, last_words - 1), pieces[first].end):
+        return first  # "… do dùng rượu, bia hoặc chất kích thích khác, thì …": its last item is joined already
     for i in range(first + 1, len(pieces)):
         if pieces[i].separator != ",":
             break
@@ -254,8 +263,8 @@ def enumeration_end(text: str, pieces: list[Piece], first: int) -> int:
         joined = _LAST_ITEM.search(piece)
         if len(re.findall(r"\w+", piece[: joined.start() if joined else None])) > ITEM_WORDS:
             break
-        if joined:
-            return i
+        if joined or (i == len(pieces) - 1 and i - first >= 2):
+            return i  # without "và", three items or more make a list: "…, tổ chức tập trung" may be a predicate
     return first
 
 

@@ -1151,10 +1151,16 @@ def test_a_clause_longer_than_long_clause_is_still_cut():
             "Sở hữu chung được xác lập theo thỏa thuận, theo quy định của pháp luật hoặc theo tập quán.",
             "thỏa thuận, theo quy định của pháp luật hoặc theo tập quán",
         ),
+        (  # three items or more without "và", to the end of the sentence
+            "Tổ giám sát gồm những ai?",
+            "Tổ giám sát gồm người kiểm tra hồ sơ, người tiếp nhận phản ánh, người theo dõi tiến độ giải quyết.",
+            "người kiểm tra hồ sơ, người tiếp nhận phản ánh, người theo dõi tiến độ giải quyết",
+        ),
     ],
 )
 def test_a_short_answer_cut_at_its_first_comma_runs_to_the_last_item(question, text, expected):
-    # Before the rule: "… buộc người vi phạm thu hồi", "thỏa thuận": the first item read as the only one.
+    # Before the rule: "… buộc người vi phạm thu hồi", "thỏa thuận", "người kiểm tra hồ sơ": the first item read as
+    # the only one.
     assert short(ask(question, text)) == expected
 
 

@@ -135,8 +135,18 @@ def test_an_enumeration_runs_over_short_comma_items_to_the_one_joined_by_va():
     assert enumeration_end(text, pieces, 3) == 3  # nothing after the last item
 
 
+def test_an_enumeration_without_va_runs_to_the_end_of_the_sentence():
+    text = "Người đồng phạm bao gồm người tổ chức, người thực hành, người xúi giục, người giúp sức."
+    assert enumeration_end(text, split_pieces(text, 0, len(text)), 0) == 3
+
+
+def test_no_enumeration_after_a_piece_that_joins_its_own_last_item():
+    text = "Người dân nộp hồ sơ trực tiếp hoặc qua bưu điện, kèm bản sao giấy tờ và ảnh."
+    assert enumeration_end(text, split_pieces(text, 0, len(text)), 0) == 0
+
+
 def test_no_enumeration_without_a_last_item_or_with_a_long_clause_after_the_comma():
-    unjoined = "thu hồi, xóa bỏ, chấm dứt việc sử dụng dữ liệu"
+    unjoined = "thu hồi, xóa bỏ, chấm dứt việc sử dụng dữ liệu, theo quyết định của cơ quan có thẩm quyền"
     assert enumeration_end(unjoined, split_pieces(unjoined, 0, len(unjoined)), 0) == 0
     clause = "được áp dụng đối với chương trình song ngành, dành cho sinh viên có đủ điều kiện học thêm và có nhu cầu"
     assert enumeration_end(clause, split_pieces(clause, 0, len(clause)), 0) == 0
