@@ -49,8 +49,9 @@ _FILLERS_FOLDED = {fold(w) for w in _FILLERS}
 # Words that cannot end an answer: they join it to what follows ("ĐTBCTL được" of "ĐTBCTL được dùng để xét").
 _JOINING = {"là", "được", "thì", "sẽ", "vào", "tại", "ở", "cho", "của", "các", "những", "bởi", "do", "với", "và", "hoặc"}
 # Where the answer to "ai"/"ở đâu" ends: a purpose, a condition or a scope follows.
-_NAME_END = re.compile(
-    r"\s(?:để|nhằm|khi|nếu|theo|trên địa bàn|trong|sau|trước|chậm nhất|kể từ|với)\s", re.IGNORECASE
+_NAME_END = re.compile(  # "người đại diện theo pháp luật" is one name
+    r"\s(?:để|nhằm|khi|nếu|theo(?!\s+(?:pháp luật|ủy quyền))|trên địa bàn|trong|sau|trước|chậm nhất|kể từ|với)\s",
+    re.IGNORECASE,
 )
 _BODY_HEADS = (
     "Bộ", "Sở", "Ủy ban", "UBND", "HĐND", "Hội đồng", "Phòng", "P.", "Ban", "Cục", "Vụ", "Tổng cục", "Trường",
@@ -85,8 +86,10 @@ _PEOPLES_BODY = (
     r"(?<!\w)(?:(?:Ủy ban|Hội đồng|Tòa án|Viện kiểm sát) nhân dân|UBND|HĐND|TAND|VKSND)(?:\s+(?:tối cao|cấp (?:tỉnh|huyện|xã)"
     r"|(?:tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn)(?:\s+[A-ZĐ][\w-]*)*))?(?!\w)"
 )
+# Bodies named with lower-case syllables inside: "Đảng Cộng sản Việt Nam", "Mặt trận Tổ quốc Việt Nam".
+_NAMED_BODY = r"(?<!\w)(?:Đảng Cộng sản Việt Nam|Mặt trận Tổ quốc Việt Nam|Đoàn Thanh niên Cộng sản Hồ Chí Minh)(?!\w)"
 _BODY = re.compile(
-    _PEOPLES_BODY + "|" + _FIELD_BODY + r"|(?<!\w)(?:"
+    _NAMED_BODY + "|" + _PEOPLES_BODY + "|" + _FIELD_BODY + r"|(?<!\w)(?:"
     + "|".join(
         re.escape(h) + (rf"(?!\s+(?:{_NOT_BODY_AFTER[h]})(?!\w))" if h in _NOT_BODY_AFTER else "") for h in _BODY_HEADS
     )
@@ -927,13 +930,21 @@ def _before_right_context(asked, text, start, end, clause, after) -> tuple[int, 
                     # "… do khoa/bộ môn quản lý ngành đào tạo phân công": the agent, however many words it has.
                     return _clipped(asked.info.kind, text, clause[first + 1][0], clause[at - 1][1])
             first = max(first, at - NAME_WORDS)
-            return _clipped(asked.info.kind, text, clause[first][0], clause[at - 1][1])
+            last = at - 1
+            # "… thì công chứng viên là người công bố di chúc": the name, without the clause's "thì" and copula.
+            while first < last and keys[first] in _THEN_WORDS:
+                first += 1
+            while last > first and keys[last] in _COPULA_WORDS:
+                last -= 1
+            return _clipped(asked.info.kind, text, clause[first][0], clause[last][1])
     return None
 
 
 # What stands before the question's words after "ai" is a name of at most NAME_WORDS syllables, or, after the
 # "do"/"bởi" that marks the agent of a passive, of at most AGENT_WORDS.
 NAME_WORDS, AGENT_WORDS = 6, 12
+_THEN_WORDS = {"thì", "thi"}
+_COPULA_WORDS = {"là", "la", "người", "nguoi"}
 _AGENT_MARKS = {"do", "bởi", "boi"}  # as written or folded
 _PUNCTUATION = re.compile(r"[,;:.]")
 

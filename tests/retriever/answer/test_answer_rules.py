@@ -948,6 +948,19 @@ def test_a_consequence_is_only_given_for_the_condition_asked(question, text):
         # A department's field in lower case is part of its name.
         ("Ai phân công giảng viên hướng dẫn thực tập?",
          "Sinh viên thực tập dưới sự hướng dẫn của một giảng viên do Phòng Đào tạo phân công.", "Phòng Đào tạo"),
+        # "theo pháp luật" is part of the legal representative's name, not a scope after it.
+        ("Giao dịch của người chưa đủ sáu tuổi do ai xác lập?",
+         "Giao dịch dân sự của người chưa đủ sáu tuổi do người đại diện theo pháp luật của người đó xác lập.",
+         "người đại diện theo pháp luật của người đó"),
+        # A body named with lower-case syllables inside.
+        ("Công tác dân vận đặt dưới sự lãnh đạo của ai?",
+         "Công tác dân vận của xã được đặt dưới sự lãnh đạo của Đảng Cộng sản Việt Nam và sự quản lý của Nhà nước.",
+         "Đảng Cộng sản Việt Nam"),
+        # The name before "là người …", without the clause's "thì" and the copula.
+        ("Ai công bố di chúc khi di chúc được lưu tại văn phòng công chứng?",
+         "Trường hợp di chúc bằng văn bản được lưu giữ tại văn phòng công chứng thì công chứng viên là người công bố "
+         "di chúc.",
+         "công chứng viên"),
     ],
 )
 def test_an_office_or_unit_is_named_to_its_end(question, text, expected):
