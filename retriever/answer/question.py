@@ -68,6 +68,8 @@ def without_scope(question: str) -> str:
     return rest[law.end() :] if law else rest
 
 
+# A question about the basis of a rule ("… dựa vào đâu?", "… trên cơ sở nào?", "căn cứ nào …?").
+BASIS_QUESTION = r"\b(dựa (vào|trên) (đâu|gì|cơ sở nào|căn cứ nào)|căn cứ (vào )?(đâu|gì|nào)|cơ sở nào)\b"
 # Checked in order: "bao nhiêu nhiệm vụ … gồm những gì" asks first for a number, "xếp thứ mấy" for a rank before
 # any number, "có … gì không" for a thing rather than yes or no.
 _QUESTION_TYPES = [
@@ -84,7 +86,7 @@ _QUESTION_TYPES = [
              r"|giai đoạn nào|hôm nào|dịp nào|hạn chót|ngày bao nhiêu|thời hạn nào)\b"),
     ("compare", r"\b(khác nhau|khác biệt|giống nhau|phân biệt|so sánh|khác gì)\b"),
     # "dựa vào đâu", "trên cơ sở nào", "căn cứ nào": the basis of a rule is a thing, not a place or a body.
-    ("what", r"\b(dựa (vào|trên) (đâu|gì|cơ sở nào|căn cứ nào)|căn cứ (vào )?(đâu|gì|nào)|cơ sở nào)\b"),
+    ("what", BASIS_QUESTION),
     ("who", r"(^|\s)(ai|người nào|cơ quan nào|đơn vị nào|tổ chức nào|bộ nào|sở nào|phòng nào|ban nào|những ai"
             r"|doanh nghiệp nào|trường nào)(\s|\?|$)|\b(tên là gì|tên gì|họ tên)\b"),
     ("reason", r"\b(vì sao|tại sao|lý do|lí do|nguyên nhân|để làm gì|nhằm mục đích gì|mục đích gì|nhằm gì|do đâu)\b"),

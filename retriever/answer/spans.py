@@ -13,6 +13,7 @@ from functools import cached_property
 
 from retriever.answer.clauses import PROVISION_WORDS, list_items
 from retriever.answer.question import (
+    BASIS_QUESTION,
     NUMERIC_KINDS,
     STOP_WORDS,
     STOP_WORDS_FOLDED,
@@ -46,6 +47,13 @@ _FILLERS = {
     "ở", "cho", "của", "các", "những", "việc", "bởi", "do", "với",
 }
 _FILLERS_FOLDED = {fold(w) for w in _FILLERS}
+
+
+def _written_or_folded(*words: str) -> frozenset[str]:
+    """Words as clause tokens key them, with diacritics or, for a question typed without, folded."""
+    return frozenset(words) | {fold(w) for w in words}
+
+
 # Words that cannot end an answer: they join it to what follows ("ĐTBCTL được" of "ĐTBCTL được dùng để xét").
 _JOINING = {"là", "được", "thì", "sẽ", "vào", "tại", "ở", "cho", "của", "các", "những", "bởi", "do", "với", "và", "hoặc"}
 # Where the answer to "ai"/"ở đâu" ends: a purpose, a condition or a scope follows.
@@ -325,16 +333,22 @@ def _action(asked: Asked, text: str, start: int, end: int) -> tuple[int, int] | 
 def _to_clause_end(text: str, a: int, end: int) -> tuple[int, int] | None:
     """text[a:] up to the end of its clause (";", ":", a full stop) or `end`."""
     stop = _CLAUSE_END.search(text, a, end)
-    b = stop.start() if stop else end
-    while b > a and text[b - 1] in " ,":
+    return _trimmed(text, a, stop.start() if stop else end, " ,")
+
+
+def _trimmed(text: str, a: int, b: int, trailing: str) -> tuple[int, int] | None:
+    """(a, b) without the `trailing` characters it ends with, or None when nothing is left."""
+    while b > a and text[b - 1] in trailing:
         b -= 1
     return (a, b) if b > a else None
 
+
 # "… dựa vào đâu?", "… trên cơ sở nào?", "căn cứ nào …?": the basis a rule names after "dựa trên", "căn cứ vào",
 # "trên cơ sở" ("dựa trên ĐTBTLTK theo bảng sau"), to the end of its clause.
-_ASKS_BASIS = re.compile(r"(?<!\w)(?:dua (?:vao|tren) (?:dau|gi|co so nao|can cu nao)|can cu (?:vao )?(?:dau|gi|nao)"
-                         r"|co so nao)(?!\w)")
-_BASIS = re.compile(r"(?<!\w)(?:dựa (?:vào|trên)(?: cơ sở(?: của)?)?|căn cứ(?: vào)?|trên cơ sở(?: của)?)\s+", re.IGNORECASE)
+_ASKS_BASIS = re.compile(fold(BASIS_QUESTION))  # on the folded question
+_BASIS = re.compile(
+    r"(?<!\w)(?:dựa (?:vào|trên)(?: cơ sở(?: của)?)?|căn cứ(?: vào)?|trên cơ sở(?: của)?)\s+", re.IGNORECASE
+)
 
 
 def _basis(text: str, start: int, end: int) -> tuple[int, int] | None:
@@ -380,9 +394,7 @@ def _consequence(asked: Asked, text: str, start: int, end: int) -> tuple[int, in
         a, b = befalls.start(), cond.start()
     else:
         return None
-    while b > a and text[b - 1] in " ,:":
-        b -= 1
-    return (a, b) if b > a else None
+    return _trimmed(text, a, b, " ,:")
 
 
 # "… được áp dụng cho đối tượng nào?", "Đối tượng nào được làm đơn …?": a group of people, named by its head noun and
@@ -869,12 +881,14 @@ def _aligned(asked: Asked, text: str, start: int, end: int) -> tuple[int, int] |
 
 
 # "có mặt", "có thể", "có hiệu lực": "có" that makes a verb with the word after it is no filler to skip.
-_HAS_COMPOUNDS = {"mặt", "thể", "ích", "lợi", "hại", "hiệu", "giá", "trách", "nghĩa", "quyền", "lỗi", "tội"}
-_HAS_COMPOUNDS |= {fold(w) for w in _HAS_COMPOUNDS}
+_HAS = _written_or_folded("có")
+_HAS_COMPOUNDS = _written_or_folded(
+    "mặt", "thể", "ích", "lợi", "hại", "hiệu", "giá", "trách", "nghĩa", "quyền", "lỗi", "tội"
+)
 
 
 def _has_compound(clause: list[tuple[int, int, str]], i: int) -> bool:
-    return clause[i][2] in ("có", "co") and i + 1 < len(clause) and clause[i + 1][2] in _HAS_COMPOUNDS
+    return clause[i][2] in _HAS and i + 1 < len(clause) and clause[i + 1][2] in _HAS_COMPOUNDS
 
 
 def _after_left_context(
@@ -923,8 +937,9 @@ def _before_right_context(asked, text, start, end, clause, after) -> tuple[int, 
         at = _find(keys, after[:n])
         if at:
             first = at
-            while first > 0 and at - first < AGENT_WORDS and not _PUNCTUATION.search(text, clause[first - 1][1],
-                                                                                          clause[first][0]):
+            while first > 0 and at - first < AGENT_WORDS:
+                if _PUNCTUATION.search(text, clause[first - 1][1], clause[first][0]):
+                    break  # a clause ends between the two words
                 first -= 1
                 if keys[first] in _AGENT_MARKS:
                     # "… do khoa/bộ môn quản lý ngành đào tạo phân công": the agent, however many words it has.
@@ -943,9 +958,9 @@ def _before_right_context(asked, text, start, end, clause, after) -> tuple[int, 
 # What stands before the question's words after "ai" is a name of at most NAME_WORDS syllables, or, after the
 # "do"/"bởi" that marks the agent of a passive, of at most AGENT_WORDS.
 NAME_WORDS, AGENT_WORDS = 6, 12
-_THEN_WORDS = {"thì", "thi"}
-_COPULA_WORDS = {"là", "la", "người", "nguoi"}
-_AGENT_MARKS = {"do", "bởi", "boi"}  # as written or folded
+_THEN_WORDS = _written_or_folded("thì")
+_COPULA_WORDS = _written_or_folded("là", "người")
+_AGENT_MARKS = _written_or_folded("do", "bởi")
 _PUNCTUATION = re.compile(r"[,;:.]")
 
 
